@@ -1,0 +1,246 @@
+"""Published government information (政府信息) and its statutory metadata."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from responsibility.models import Column, Unit
+
+
+class Theme(models.TextChoices):
+    """主题分类 of the State Council's government-information catalogue."""
+
+    GENERAL = "general", "综合政务"
+    ECONOMY = "economy", "国民经济管理、国有资产监管"
+    FINANCE = "finance", "财政、金融、审计"
+    LAND = "land", "国土资源、能源"
+    AGRICULTURE = "agriculture", "农业、林业、水利"
+    INDUSTRY = "industry", "工业、交通"
+    COMMERCE = "commerce", "商贸、海关、旅游"
+    MARKET = "market", "市场监管、安全生产监管"
+    CONSTRUCTION = "construction", "城乡建设、环境保护"
+    SCIENCE = "science", "科技、教育"
+    CULTURE = "culture", "文化、广电、新闻出版"
+    HEALTH = "health", "卫生、体育"
+    POPULATION = "population", "人口与计划生育、妇女儿童工作"
+    LABOUR = "labour", "劳动、人事、监察"
+    JUSTICE = "justice", "公安、安全、司法"
+    CIVIL = "civil", "民政、扶贫、救灾"
+    ETHNIC = "ethnic", "民族、宗教"
+    FOREIGN = "foreign", "对外事务"
+    HMT = "hmt", "港澳台侨工作"
+    DEFENCE = "defence", "国防"
+    OTHER = "other", "其他"
+
+
+class Genre(models.TextChoices):
+    """体裁/文种."""
+
+    NOTICE = "notice", "通知"
+    ANNOUNCEMENT = "announcement", "公告"
+    PUBLIC_NOTICE = "public_notice", "通告"
+    OPINION = "opinion", "意见"
+    DECISION = "decision", "决定"
+    MEASURES = "measures", "办法"
+    REGULATION = "regulation", "规定"
+    PLAN = "plan", "方案"
+    PROGRAMME = "programme", "规划"
+    REPORT = "report", "报告"
+    REPLY = "reply", "批复"
+    INTERPRETATION = "interpretation", "解读"
+    NEWS = "news", "动态"
+    LIST = "list", "清单"
+    OTHER = "other", "其他"
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public may read: approved and due (a future `published_at` is a
+        scheduled publication and stays hidden until that moment)."""
+        return self.filter(state=Item.State.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def publicly_addressable(self, now=None):
+        """Published items plus withdrawn ones, whose pages say they were withdrawn."""
+        return self.filter(
+            Q(state=Item.State.PUBLISHED, published_at__lte=now or timezone.now()) | Q(state=Item.State.WITHDRAWN)
+        )
+
+    def normative(self):
+        return self.filter(is_normative=True)
+
+    def for_listing(self):
+        return self.select_related("column", "unit").defer("body", "search_text")
+
+
+class Item(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING = "pending", "待审核"
+        RETURNED = "returned", "已退回"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Validity(models.TextChoices):
+        # 国办发〔2017〕47号: amended, repealed or expired documents stay published, marked.
+        VALID = "valid", "有效"
+        EXPIRED = "expired", "失效"
+        REPEALED = "repealed", "废止"
+
+    column = models.ForeignKey(Column, models.PROTECT, related_name="items", verbose_name="栏目")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="items", verbose_name="发布机构")
+    index_number = models.CharField("索引号", max_length=40, unique=True, null=True, blank=True, editable=False)
+    title = models.CharField("标题", max_length=300)
+    doc_number = models.CharField("文号", max_length=60, blank=True, help_text="如 芙政办发〔2020〕13号。")
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
+    theme = models.CharField("主题分类", max_length=16, choices=Theme.choices, default=Theme.GENERAL)
+    genre = models.CharField("体裁", max_length=16, choices=Genre.choices, default=Genre.NOTICE)
+    keywords = models.CharField("关键词", max_length=200, blank=True)
+    body = models.TextField("正文", blank=True)
+    # Normalised title, body, 文号 and 索引号 with CJK bigrams, maintained by the write
+    # services so that one- and two-character Chinese searches can use an index.
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+
+    is_normative = models.BooleanField("规范性文件", default=False)
+    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True)
+    validity_since = models.DateField("有效性起始日期", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="predecessors", verbose_name="替代文件"
+    )
+    interprets = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="interpretations", verbose_name="解读的文件"
+    )
+
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    review_comment = models.TextField("审核意见", blank=True)
+    withdrawn_reason = models.TextField("撤回原因", blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="创建人"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政府信息"
+        verbose_name_plural = "政府信息"
+        ordering = ("-published_at", "-pk")
+        indexes = (
+            models.Index(fields=("state", "-published_at"), name="item_state_published"),
+            models.Index(fields=("column", "state", "-published_at"), name="item_column_published"),
+            models.Index(fields=("unit", "state", "-published_at"), name="item_unit_published"),
+            models.Index(fields=("is_normative", "validity", "-published_at"), name="item_normative"),
+            models.Index(fields=("theme", "-published_at"), name="item_theme_published"),
+            models.Index(fields=("doc_number",), name="item_doc_number"),
+            models.Index(fields=("written_on",), name="item_written_on"),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(is_normative=True, validity__in=("valid", "expired", "repealed"))
+                | Q(is_normative=False, validity=""),
+                name="item_validity_iff_normative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=("published", "withdrawn"))
+                | Q(index_number__isnull=False, published_at__isnull=False),
+                name="item_published_has_index_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn") | (~Q(withdrawn_reason="") & Q(withdrawn_at__isnull=False)),
+                name="item_withdrawn_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(successor=F("pk")), name="item_not_own_successor"),
+            models.CheckConstraint(condition=~Q(interprets=F("pk")), name="item_not_own_interpretation"),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:item", args=(self.pk,))
+
+    @property
+    def is_interpretation(self) -> bool:
+        return self.interprets_id is not None
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is ours; the uploader's file name is kept in `name` only, so
+    # no user-chosen path ever reaches the file system.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{timezone.now():%d%H%M%S%f}.{extension}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(Item, models.CASCADE, related_name="attachments", verbose_name="所属信息")
+    file = models.FileField("文件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    content_type = models.CharField("文件类型", max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ("item", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexSequence(models.Model):
+    """The last serial issued in a unit's 索引号 series for one year."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="index_sequences", verbose_name="单位")
+    year = models.PositiveSmallIntegerField("年度")
+    last_serial = models.PositiveIntegerField("已用流水号", default=0)
+
+    class Meta:
+        verbose_name = "索引号流水"
+        verbose_name_plural = "索引号流水"
+        ordering = ("unit", "year")
+        constraints = (models.UniqueConstraint(fields=("unit", "year"), name="index_sequence_unique_unit_year"),)
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}：{self.last_serial}"
+
+
+class ItemRevision(models.Model):
+    """One recorded change of an item: who, when, what, and the item as it then was."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "创建"
+        EDITED = "edited", "修改"
+        SUBMITTED = "submitted", "提交审核"
+        RETURNED = "returned", "退回"
+        PUBLISHED = "published", "发布"
+        WITHDRAWN = "withdrawn", "撤回"
+        VALIDITY = "validity", "有效性变更"
+        RESTORED = "restored", "恢复历史版本"
+        IMPORTED = "imported", "批量导入"
+
+    item = models.ForeignKey(Item, models.CASCADE, related_name="revisions", verbose_name="信息")
+    action = models.CharField("操作", max_length=12, choices=Action.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    changes = models.JSONField("变更字段", default=dict, blank=True, help_text="{字段: [旧值, 新值]}")
+    snapshot = models.JSONField("版本快照", default=dict)
+    comment = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "芙蓉区政府信息公开平台 · 管理后台"
+admin.site.site_title = "芙蓉区政府信息公开平台"
+admin.site.index_title = "内容管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("work-points/", include("tasks.urls")),
+    path("units/", include("responsibility.urls")),
+    path("", include("disclosure.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

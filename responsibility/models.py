@@ -1,0 +1,206 @@
+"""Units (责任单位), the names they go by, and the disclosure platform's column tree
+with the duties of the 平台内容保障责任分解表."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "区直部门"
+        SUBDISTRICT = "subdistrict", "街道办事处"
+        PARK = "park", "园区/管理局"
+        VERTICAL = "vertical", "市驻区垂直管理部门"
+        PUBLIC_ENTERPRISE = "public_enterprise", "公共企事业单位"
+        MASS_ORGANISATION = "mass_organisation", "群团组织"
+
+    name = models.CharField("规范名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("单位类型", max_length=32, choices=Kind.choices, db_index=True)
+    # The organisation code that prefixes 索引号 (国办秘函〔2009〕6号). The seed gives
+    # none; until the office enters the real one the code falls back to the unit's
+    # primary key, zero-padded, so numbers stay unique and stable.
+    code = models.CharField("机构代码", max_length=18, blank=True, help_text="组织机构代码或统一社会信用代码，用作索引号前缀。")
+    email = models.EmailField("联系邮箱", blank=True, help_text="接收逾期提醒等通知。")
+    order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ("order", "name")
+        constraints = (
+            models.UniqueConstraint(fields=("code",), condition=~Q(code=""), name="unit_unique_code"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("responsibility:unit", args=(self.pk,))
+
+    @property
+    def index_code(self) -> str:
+        return self.code or f"FR{self.pk:07d}"
+
+
+class Collective(models.Model):
+    """A group the documents name instead of units (各街道, 区直各有关单位 …).
+
+    A duty given to a collective stays visible as such; `members` resolves it."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    members = models.ManyToManyField(Unit, related_name="collectives", blank=True, verbose_name="成员单位")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "集合称谓"
+        verbose_name_plural = "集合称谓"
+        ordering = ("order", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Alias(models.Model):
+    """Another name under which the seed mentions a unit or a collective."""
+
+    name = models.CharField("别称", max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="aliases", verbose_name="单位")
+    collective = models.ForeignKey(
+        Collective, models.CASCADE, null=True, blank=True, related_name="aliases", verbose_name="集合称谓"
+    )
+    reason = models.CharField("认定依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "别称"
+        verbose_name_plural = "别称"
+        ordering = ("name",)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, collective__isnull=True) | Q(unit__isnull=True, collective__isnull=False),
+                name="alias_names_exactly_one_target",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit or self.collective}"
+
+
+class ColumnQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def leaves(self):
+        return self.filter(children__isnull=True)
+
+    def responsible_unit(self, unit: "Unit"):
+        """Columns the unit answers for, named directly or as a member of a collective."""
+        return self.filter(Q(duties__unit=unit) | Q(duties__collective__members=unit)).distinct()
+
+    def with_duties(self):
+        return self.prefetch_related(
+            models.Prefetch("duties", queryset=Duty.objects.select_related("unit", "collective"))
+        )
+
+
+class Column(models.Model):
+    """A node of the platform's column tree (一级/二级/三级标题)."""
+
+    class UpdateCycle(models.TextChoices):
+        # Defaults follow 国办秘函〔2019〕19号 (政府网站与政务新媒体检查指标).
+        NEWS = "news", "动态类（2周）"
+        NOTICES = "notices", "通知公告/政策文件类（6个月）"
+        YEARLY = "yearly", "规划计划/人事类（1年）"
+        ON_CHANGE = "on_change", "有变化时更新"
+
+    CYCLE_DAYS = {UpdateCycle.NEWS: 14, UpdateCycle.NOTICES: 183, UpdateCycle.YEARLY: 365, UpdateCycle.ON_CHANGE: None}
+    MAX_DEPTH = 3
+
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级栏目"
+    )
+    number = models.CharField("序号", max_length=10, help_text="按分解表原样，如 一、1.、(1)。")
+    title = models.CharField("标题", max_length=100)
+    slug = models.SlugField("网址标识", max_length=40, unique=True)
+    level = models.PositiveSmallIntegerField("层级", default=1)
+    order = models.PositiveIntegerField("排序")
+    note = models.CharField("备注", max_length=200, blank=True)
+    responsibility_text = models.CharField(
+        "责任单位（原文）", max_length=300, blank=True, help_text="分解表中责任单位一栏的原文。"
+    )
+    update_cycle = models.CharField("更新要求", max_length=16, choices=UpdateCycle.choices, default=UpdateCycle.NOTICES)
+    stale_after_days = models.PositiveIntegerField(
+        "超期天数", null=True, blank=True, help_text="超过该天数无新信息即视为未及时更新；留空表示有变化时更新。"
+    )
+
+    objects = ColumnQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ("level", "order")
+        constraints = (
+            models.UniqueConstraint(fields=("parent", "number"), name="column_unique_number_in_parent"),
+            models.UniqueConstraint(fields=("parent", "order"), name="column_unique_order_in_parent"),
+            models.UniqueConstraint(
+                fields=("number",), condition=Q(parent__isnull=True), name="column_unique_root_number"
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="column_not_own_parent"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="column_level_1_to_3"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, level=1) | Q(parent__isnull=False, level__gt=1),
+                name="column_root_iff_level_1",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:column", args=(self.slug,))
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "上级栏目不能是本栏目或其下级栏目。"})
+            ancestor = ancestor.parent
+        expected_level = self.parent.level + 1 if self.parent else 1
+        if expected_level > self.MAX_DEPTH:
+            raise ValidationError({"parent": f"栏目最多 {self.MAX_DEPTH} 级。"})
+        self.level = expected_level
+
+
+class Duty(models.Model):
+    """One responsible unit (or collective) of a column, in the table's order."""
+
+    column = models.ForeignKey(Column, models.CASCADE, related_name="duties", verbose_name="栏目")
+    position = models.PositiveSmallIntegerField("顺序")
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="duties", verbose_name="单位")
+    collective = models.ForeignKey(
+        Collective, models.PROTECT, null=True, blank=True, related_name="duties", verbose_name="集合称谓"
+    )
+    printed_name = models.CharField("原文名称", max_length=100, help_text="分解表中的写法，如 区市场监管局。")
+
+    class Meta:
+        verbose_name = "栏目责任"
+        verbose_name_plural = "栏目责任"
+        ordering = ("column", "position")
+        constraints = (
+            models.UniqueConstraint(fields=("column", "position"), name="duty_unique_position_in_column"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, collective__isnull=True) | Q(unit__isnull=True, collective__isnull=False),
+                name="duty_names_exactly_one_party",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.column}：{self.printed_name}"
+
+    @property
+    def party(self):
+        return self.unit or self.collective
