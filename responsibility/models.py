@@ -204,3 +204,24 @@ class Duty(models.Model):
     @property
     def party(self):
         return self.unit or self.collective
+
+
+class StaffProfile(models.Model):
+    """Which unit a back-office account works for; no unit means the district office (区政务公开办)."""
+
+    user = models.OneToOneField(
+        "auth.User", models.CASCADE, related_name="staff_profile", verbose_name="账号"
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="所属单位",
+        help_text="区政务公开办的账号不属于任何单位。",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+        ordering = ("unit", "user__username")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}（{self.unit or '区政务公开办'}）"
