@@ -44,6 +44,11 @@ class LookupWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"找不到{self.label}“{value}”。") from None
 
 
+def text_field(attribute: str, column_name: str) -> fields.Field:
+    # Spreadsheet cells left empty arrive as None; our text columns store "" instead.
+    return fields.Field(attribute, column_name, widget=widgets.CharWidget(allow_blank=True))
+
+
 class FurongResource(resources.ModelResource):
     """Shared import behaviour: unchanged rows are skipped, models are validated."""
 
@@ -55,11 +60,11 @@ class FurongResource(resources.ModelResource):
 
 
 class UnitResource(FurongResource):
-    name = fields.Field("name", "规范名称")
-    short_name = fields.Field("short_name", "简称")
+    name = text_field("name", "规范名称")
+    short_name = text_field("short_name", "简称")
     kind = fields.Field("kind", "单位类型", widget=ChoicesWidget(Unit.Kind.choices))
-    code = fields.Field("code", "机构代码")
-    email = fields.Field("email", "联系邮箱")
+    code = text_field("code", "机构代码")
+    email = text_field("email", "联系邮箱")
     order = fields.Field("order", "排序", widget=widgets.IntegerWidget())
     is_active = fields.Field("is_active", "启用", widget=widgets.BooleanWidget())
     aliases = fields.Field(column_name="别称（只读）", readonly=True)
@@ -74,13 +79,13 @@ class UnitResource(FurongResource):
 
 
 class ColumnResource(FurongResource):
-    slug = fields.Field("slug", "网址标识")
+    slug = text_field("slug", "网址标识")
     parent = fields.Field("parent", "上级栏目", widget=LookupWidget(Column, "slug", "上级栏目"))
-    number = fields.Field("number", "序号")
-    title = fields.Field("title", "标题")
+    number = text_field("number", "序号")
+    title = text_field("title", "标题")
     order = fields.Field("order", "排序", widget=widgets.IntegerWidget())
-    note = fields.Field("note", "备注")
-    responsibility_text = fields.Field("responsibility_text", "责任单位")
+    note = text_field("note", "备注")
+    responsibility_text = text_field("responsibility_text", "责任单位")
     update_cycle = fields.Field("update_cycle", "更新要求", widget=ChoicesWidget(Column.UpdateCycle.choices))
     stale_after_days = fields.Field("stale_after_days", "超期天数", widget=widgets.IntegerWidget())
 

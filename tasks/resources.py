@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
-from responsibility.resources import FurongResource, LookupWidget
+from responsibility.resources import FurongResource, LookupWidget, text_field
 from responsibility.services import party_resolve
 
 from .models import Section, WorkPoint
@@ -21,9 +21,9 @@ class WorkPointResource(FurongResource):
     doc_number = fields.Field("section__document__doc_number", "发文字号", readonly=True)
     section = fields.Field("section", "板块", widget=SectionWidget(Section, "number", "板块"))
     number = fields.Field("number", "序号", widget=widgets.IntegerWidget())
-    title = fields.Field("title", "标题")
-    text = fields.Field("text", "全文")
-    units_clause = fields.Field("units_clause", "责任单位括注")
+    title = text_field("title", "标题")
+    text = text_field("text", "全文")
+    units_clause = text_field("units_clause", "责任单位括注")
     parties = fields.Field(column_name="责任单位（只读，由括注生成）", readonly=True)
 
     class Meta(FurongResource.Meta):
