@@ -52,3 +52,101 @@ def columns_writable_by(user) -> QuerySet[Column]:
     if unit is None:
         return Column.objects.none()
     return Column.objects.leaves().responsible_unit(unit)
+
+
+# --- Role definitions ------------------------------------------------------------
+#
+# Least privilege (GB/T 22239-2019): an editor writes drafts, a reviewer approves
+# them, the district office administers. Which *objects* a permission reaches is
+# decided by the scoping functions (here and in `disclosure.access`), not by the
+# permission itself. `disclosure.review_item` is a custom permission: publish,
+# schedule, return, withdraw and change validity.
+
+ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    ROLE_EDITOR: (
+        ("disclosure", "item", ("view", "add", "change", "delete")),
+        ("disclosure", "attachment", ("view", "add", "change", "delete")),
+        ("disclosure", "itemrevision", ("view",)),
+    ),
+    ROLE_REVIEWER: (
+        ("disclosure", "item", ("view", "review")),
+        ("disclosure", "attachment", ("view",)),
+        ("disclosure", "itemrevision", ("view",)),
+    ),
+    ROLE_DISTRICT_OFFICE: (
+        ("disclosure", "item", ("view", "add", "change", "delete", "review")),
+        ("disclosure", "attachment", ("view", "add", "change", "delete")),
+        ("disclosure", "itemrevision", ("view",)),
+        ("disclosure", "indexsequence", ("view",)),
+        ("responsibility", "unit", ("view", "add", "change", "delete")),
+        ("responsibility", "collective", ("view", "add", "change", "delete")),
+        ("responsibility", "alias", ("view", "add", "change", "delete")),
+        ("responsibility", "column", ("view", "add", "change", "delete")),
+        ("responsibility", "duty", ("view", "add", "change", "delete")),
+        ("responsibility", "staffprofile", ("view", "add", "change", "delete")),
+        ("responsibility", "auditevent", ("view",)),
+        ("tasks", "plandocument", ("view", "add", "change", "delete")),
+        ("tasks", "section", ("view", "add", "change", "delete")),
+        ("tasks", "workpoint", ("view", "add", "change", "delete")),
+        ("tasks", "workpointparty", ("view", "add", "change", "delete")),
+        # Accounts are deactivated, never deleted: their history points at them.
+        ("auth", "user", ("view", "add", "change")),
+        ("auth", "group", ("view",)),
+    ),
+}
+ROLES = tuple(ROLE_PERMISSIONS)
+CUSTOM_PERMISSION_NAMES = {("disclosure", "review_item"): "Can review 政府信息（审核、发布、退回、撤回）"}
+
+
+def roles_sync(*, apps=None) -> None:
+    """Create or update the role groups with exactly the permissions above.
+
+    Runs from the data migration (with the historical `apps`) and may be run again
+    (`manage.py sync_roles`) after a flushed test database or a change of this table.
+    Content types and permissions are created when missing, because on a fresh
+    install they would otherwise only appear after the last migration."""
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for role, grants in ROLE_PERMISSIONS.items():
+        permissions = []
+        for app_label, model, actions in grants:
+            content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+            verbose_name = apps.get_model(app_label, model)._meta.verbose_name_raw
+            for action in actions:
+                codename = f"{action}_{model}"
+                # The name Django's own post-migrate step would give it.
+                name = CUSTOM_PERMISSION_NAMES.get((app_label, codename), f"Can {action} {verbose_name}")
+                permission, _ = Permission.objects.get_or_create(
+                    content_type=content_type, codename=codename, defaults={"name": name}
+                )
+                permissions.append(permission)
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(permissions)
+
+
+def roles_remove(*, apps=None) -> None:
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+def can_administer(user) -> bool:
+    """Units, columns, duties, collectives, aliases, accounts and the audit log
+    belong to the district office (区政务公开办) alone."""
+    return is_district_office(user)
+
+
+def users_manageable_by(user):
+    """Accounts the user may see and change in the back office. Only a superuser
+    sees or touches superuser accounts, so the district office cannot raise itself."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    if not is_district_office(user):
+        return users.none()
+    return users if user.is_superuser else users.filter(is_superuser=False)

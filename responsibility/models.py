@@ -225,3 +225,58 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}（{self.unit or '区政务公开办'}）"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: a login, a failed login, a change of an account's
+    access, a publication. GB/T 22239-2019 (等保2.0) asks for time, user, event and
+    outcome, kept at least six months and protected from change: rows are only ever
+    added (`responsibility.audit.audit_record`) and the admin shows them read-only."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGIN_BLOCKED = "login_blocked", "账号锁定期间尝试登录"
+        LOGOUT = "logout", "退出登录"
+        ACCOUNT_CREATED = "account_created", "创建账号"
+        ACCOUNT_CHANGED = "account_changed", "修改账号权限"
+        ACCOUNT_DELETED = "account_deleted", "删除账号"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+        GROUP_CHANGED = "group_changed", "修改角色权限"
+        ITEM_PUBLISHED = "item_published", "发布信息"
+        ITEM_SCHEDULED = "item_scheduled", "定时发布信息"
+        ITEM_WITHDRAWN = "item_withdrawn", "撤回信息"
+        ITEM_VALIDITY = "item_validity", "变更有效性"
+        ITEMS_IMPORTED = "items_imported", "批量导入信息"
+        DATA_EXPORTED = "data_exported", "导出数据"
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "auth.User", models.SET_NULL, null=True, blank=True, related_name="audit_events", verbose_name="账号"
+    )
+    # Kept as text as well: a failed login may name no existing account, and the
+    # record must still say who it was after an account is deleted.
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("事件", max_length=20, choices=Action.choices)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    target = models.CharField("对象", max_length=300, blank=True)
+    target_type = models.CharField("对象类型", max_length=100, blank=True)
+    target_id = models.CharField("对象编号", max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ("-created_at", "-pk")
+        indexes = (
+            models.Index(fields=("action", "-created_at"), name="audit_action_created"),
+            models.Index(fields=("username", "action", "-created_at"), name="audit_username_action_created"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.get_action_display()}"
