@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from responsibility.models import Column, Unit
 
+from .search import SearchQuery, annotate_relevance, filter_matching
+
 
 class Theme(models.TextChoices):
     """主题分类 of the State Council's government-information catalogue."""
@@ -70,8 +72,32 @@ class ItemQuerySet(models.QuerySet):
     def normative(self):
         return self.filter(is_normative=True)
 
+    def interpretations(self):
+        return self.filter(interprets__isnull=False)
+
+    def in_column_tree(self, column: Column):
+        """Items of `column` and of every column below it. The tree is at most three
+        levels deep (Column.MAX_DEPTH), so parent and grandparent cover it; a
+        sub-select keeps it one query."""
+        subtree = Column.objects.filter(Q(pk=column.pk) | Q(parent=column.pk) | Q(parent__parent=column.pk))
+        return self.filter(column__in=subtree.values("pk"))
+
+    def search(self, text: str):
+        """Items matching the keywords in title, body, 文号, 索引号 and 关键词 through
+        the CJK-bigram index (see disclosure/search.py); no keywords, no filter."""
+        query = SearchQuery.parse(text)
+        return filter_matching(self, query) if query else self
+
+    def by_relevance(self, text: str):
+        """Best matches first, newest first among equals."""
+        query = SearchQuery.parse(text)
+        if not query:
+            return self.order_by("-published_at", "-pk")
+        return annotate_relevance(self, query).order_by("-relevance", "-published_at", "-pk")
+
     def for_listing(self):
-        return self.select_related("column", "unit").defer("body", "search_text")
+        """What a list row shows: metadata, unit and the column with its path."""
+        return self.select_related("column__parent__parent", "unit").defer("body", "search_text")
 
 
 class Item(models.Model):

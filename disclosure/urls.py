@@ -1,11 +1,34 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "disclosure"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("columns/<slug:slug>/", views.ColumnView.as_view(), name="column"),
+    path("columns/<slug:slug>/rss/", feeds.ColumnItemsFeed(), name="column-feed"),
+    path("columns/<slug:slug>/atom/", feeds.ColumnItemsAtomFeed(), name="column-atom"),
     path("items/<int:pk>/", views.ItemView.as_view(), name="item"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("documents/", views.DocumentLibraryView.as_view(), name="documents"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("rss/", feeds.LatestItemsFeed(), name="feed"),
+    path("atom/", feeds.LatestItemsAtomFeed(), name="atom"),
+    path("elder-mode/", views.elder_mode, name="elder-mode"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosure:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]

@@ -1,37 +1,279 @@
+"""The public disclosure site. Views only gather what templates show; reads are
+QuerySet methods (disclosure.models.ItemQuerySet), filters are FilterSets."""
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from responsibility.models import Column
 
-from .models import Item
+from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
+from .models import Attachment, Item
+
+PAGE_SIZE = 20
+# Up to this many pages every page number is linked, so that with a year chosen any
+# item of a column is a few clicks from the home page; beyond it the range is elided.
+FULL_PAGE_RANGE = 20
+PUBLIC_MAX_AGE = 300
+ELDER_MODE_COOKIE = "elder_mode"
+# Quick entries of the home page (seed column slugs): 政府信息公开指南, 政府信息公开制度,
+# 政府信息公开年报, 依申请公开.
+GUIDE_SLUG, RULES_SLUG, ANNUAL_REPORT_SLUG, REQUESTS_SLUG = "1", "2", "4", "5"
 
 
-class HomeView(TemplateView):
+class PublicCacheMixin:
+    """Public pages may be kept for a few minutes by browsers and, for visitors without
+    a session, by shared caches. They vary by cookie (长者模式 changes the page), and
+    carry no CSRF token: none of them has a POST form."""
+
+    max_age = PUBLIC_MAX_AGE
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        return public_cache(request, response, self.max_age)
+
+
+def public_cache(request, response, max_age=PUBLIC_MAX_AGE):
+    if response.status_code in (200, 304, 410):
+        # A signed-in member of staff gets a session cookie on every response
+        # (SESSION_SAVE_EVERY_REQUEST); such responses must never enter a shared cache.
+        shared = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        patch_cache_control(response, **{"public" if shared else "private": True}, max_age=max_age)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+class PaginatedMixin:
+    """Paginates `self.object_list` into the context with a page range fit for links."""
+
+    page_size = PAGE_SIZE
+
+    def paginate(self, queryset):
+        paginator = Paginator(queryset, self.page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        if paginator.num_pages <= FULL_PAGE_RANGE:
+            page_range = paginator.page_range
+        else:
+            page_range = paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=2)
+        return {"page_obj": page, "paginator": paginator, "page_range": page_range, "items": page.object_list}
+
+
+def requests_url() -> str:
+    """依申请公开: the online request service once it is installed, else its column."""
+    try:
+        return reverse("requests:index")
+    except NoReverseMatch:
+        return reverse("disclosure:column", args=(REQUESTS_SLUG,))
+
+
+def column_tree():
+    """All columns as roots with `children` prefetched two levels deep, duties included."""
+    return (
+        Column.objects.roots()
+        .with_duties()
+        .prefetch_related(
+            Prefetch("children", queryset=Column.objects.with_duties()),
+            Prefetch("children__children", queryset=Column.objects.with_duties()),
+        )
+    )
+
+
+class HomeView(PublicCacheMixin, TemplateView):
     template_name = "disclosure/home.html"
 
     def get_context_data(self, **kwargs):
-        columns = Column.objects.roots().with_duties().prefetch_related(
-            "children__duties__unit",
-            "children__duties__collective",
-            "children__children__duties__unit",
-            "children__children__duties__collective",
+        published = Item.objects.published().for_listing()
+        return super().get_context_data(
+            columns=column_tree(),
+            latest_items=published[:10],
+            latest_documents=published.normative()[:6],
+            latest_interpretations=published.interpretations()[:6],
+            quick_entries=(
+                ("政府信息公开指南", reverse("disclosure:column", args=(GUIDE_SLUG,))),
+                ("政府信息公开制度", reverse("disclosure:column", args=(RULES_SLUG,))),
+                ("政府文件库", reverse("disclosure:documents")),
+                ("依申请公开", requests_url()),
+                ("政府信息公开年报", reverse("disclosure:column", args=(ANNUAL_REPORT_SLUG,))),
+            ),
+            **kwargs,
         )
-        return super().get_context_data(columns=columns, **kwargs)
 
 
-class ColumnView(DetailView):
+class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
+    """A column: path, responsible units, sub-columns and the items of its subtree."""
+
     template_name = "disclosure/column_detail.html"
     context_object_name = "column"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Column.objects.with_duties().select_related("parent__parent"), slug=self.kwargs["slug"]
+            Column.objects.with_duties()
+            .select_related("parent__parent")
+            .prefetch_related(Prefetch("children", queryset=Column.objects.with_duties())),
+            slug=self.kwargs["slug"],
         )
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        subtree = Item.objects.published().in_column_tree(self.object)
+        latest = subtree.order_by("-published_at").values_list("published_at", flat=True).first()
+        if latest and not request.GET:
+            last_modified = latest.timestamp()
+            response = get_conditional_response(request, last_modified=last_modified)
+            if response is not None:
+                return response
+        filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
+        items = filterset.qs if filterset.is_bound else filterset.queryset
+        context = self.get_context_data(
+            object=self.object,
+            filterset=filterset,
+            last_updated=latest,
+            years=subtree.dates("published_at", "year", order="DESC"),
+            feed_url=reverse("disclosure:column-feed", args=(self.object.slug,)),
+            **self.paginate(items.order_by("-published_at", "-pk")),
+        )
+        response = self.render_to_response(context)
+        if latest and not request.GET:
+            response["Last-Modified"] = http_date(latest.timestamp())
+        return response
 
-class ItemView(DetailView):
+
+def _is_public(item: Item | None, now: datetime.datetime) -> bool:
+    return bool(
+        item and item.state == Item.State.PUBLISHED and item.published_at is not None and item.published_at <= now
+    )
+
+
+class ItemView(PublicCacheMixin, DetailView):
+    """An item with its statutory metadata; a withdrawn item answers 410 with a notice."""
+
     template_name = "disclosure/item_detail.html"
     context_object_name = "item"
 
     def get_queryset(self):
-        return Item.objects.publicly_addressable().select_related("column", "unit")
+        published = Item.objects.published().defer("search_text")
+        return (
+            Item.objects.publicly_addressable()
+            .defer("search_text")
+            .select_related("column__parent__parent", "unit", "successor", "interprets")
+            .prefetch_related(
+                "attachments",
+                Prefetch("interpretations", queryset=published.only("pk", "title", "published_at", "interprets_id")),
+                Prefetch("predecessors", queryset=published.only("pk", "title", "doc_number", "successor_id")),
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        item = self.object
+        if item.state == Item.State.WITHDRAWN:
+            return self.response_class(
+                request=request, template="disclosure/item_withdrawn.html", context={"item": item}, status=410
+            )
+        response = get_conditional_response(request, last_modified=item.updated_at.timestamp())
+        if response is not None:
+            return response
+        now = timezone.now()
+        context = self.get_context_data(
+            object=item,
+            successor=item.successor if _is_public(item.successor, now) else None,
+            interpreted=item.interprets if _is_public(item.interprets, now) else None,
+        )
+        response = self.render_to_response(context)
+        response["Last-Modified"] = http_date(item.updated_at.timestamp())
+        return response
+
+
+class FilteredListView(PublicCacheMixin, PaginatedMixin, TemplateView):
+    filterset_class = None
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
+        items = filterset.qs if filterset.is_bound and filterset.is_valid() else self.unfiltered(filterset)
+        context = self.get_context_data(filterset=filterset, **self.paginate(items))
+        return self.render_to_response(context)
+
+    def unfiltered(self, filterset):
+        return filterset.queryset
+
+
+class DocumentLibraryView(FilteredListView):
+    """政府文件库 (工作要点第2条): every normative document with its validity."""
+
+    template_name = "disclosure/document_list.html"
+    filterset_class = DocumentFilter
+
+    def get_queryset(self):
+        return Item.objects.published().normative().for_listing().order_by("-published_at", "-pk")
+
+
+class SearchView(FilteredListView):
+    template_name = "disclosure/search.html"
+    filterset_class = ItemSearchFilter
+
+    def get_queryset(self):
+        return Item.objects.published().for_listing()
+
+    def unfiltered(self, filterset):
+        # An invalid form (a bad date, an unknown column) shows the errors and no results.
+        return filterset.queryset.none() if filterset.is_bound else filterset.queryset.order_by("-published_at", "-pk")
+
+
+@require_GET
+def attachment_download(request, pk, name=None):
+    """An attachment of a public item, under the name it was uploaded with."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("item").only("pk", "file", "name", "content_type", "item__state",
+                                                      "item__published_at"),
+        pk=pk,
+    )
+    if not _is_public(attachment.item, timezone.now()):
+        raise Http404("该附件所属信息未公开。")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("附件文件缺失。") from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type or None
+    )
+    return public_cache(request, response, max_age=3600)
+
+
+@never_cache
+@require_GET
+def elder_mode(request):
+    """长者模式 (大字版、高对比度; 国办公开办函〔2021〕28号 适老化): a plain link sets a cookie
+    and goes back, so it works without JavaScript."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("disclosure:home")
+    response = HttpResponseRedirect(target)
+    if request.GET.get("on") == "1":
+        response.set_cookie(ELDER_MODE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(ELDER_MODE_COOKIE, samesite="Lax")
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    lines = (
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('disclosure:elder-mode')}",
+        f"Disallow: {reverse('disclosure:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('disclosure:sitemap'))}",
+    )
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    return public_cache(request, response, max_age=86400)

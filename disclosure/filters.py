@@ -1,0 +1,155 @@
+"""django-filter FilterSets of the public site: search, the 政府文件库, a column's list.
+
+Every filter maps onto an indexed column (see Item.Meta.indexes) or the search
+index; dates are turned into ranges of `published_at` so the index on it is used
+(a `__date` or `__year` transform per row would not be)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from responsibility.models import Column, Unit
+
+from .models import Genre, Item, Theme
+
+FIRST_YEAR = 2000
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def year_choices():
+    return [(year, f"{year}年") for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+def filter_year(queryset, name, value):
+    year = int(value)
+    return queryset.filter(
+        published_at__gte=_start_of(datetime.date(year, 1, 1)), published_at__lt=_start_of(datetime.date(year + 1, 1, 1))
+    )
+
+
+def column_choices():
+    """Every column in tree order, indented by level; one query."""
+    columns = list(Column.objects.only("pk", "parent_id", "number", "title", "level", "order"))
+    children: dict[int | None, list[Column]] = {}
+    for column in columns:
+        children.setdefault(column.parent_id, []).append(column)
+    choices = []
+
+    def walk(parent_id):
+        for column in sorted(children.get(parent_id, ()), key=lambda c: c.order):
+            choices.append((column.pk, "\u3000" * (column.level - 1) + f"{column.number} {column.title}".strip()))
+            walk(column.pk)
+
+    walk(None)
+    return choices
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "发布机构")
+        kwargs.setdefault("queryset", Unit.objects.filter(is_active=True).only("pk", "name"))
+        kwargs.setdefault("empty_label", "全部机构")
+        super().__init__(**kwargs)
+
+
+class ItemSearchFilter(django_filters.FilterSet):
+    """信息检索: keyword over title, body, 文号, 索引号 and 关键词, narrowed by metadata."""
+
+    SORT_RELEVANCE, SORT_DATE = "relevance", "date"
+
+    q = django_filters.CharFilter(label="关键词", method="filter_keywords", max_length=100)
+    column = django_filters.ChoiceFilter(
+        label="栏目（含下级栏目）", choices=column_choices, method="filter_column", empty_label="全部栏目"
+    )
+    unit = UnitFilter()
+    start = django_filters.DateFilter(
+        label="发布日期自", method="filter_start", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = django_filters.DateFilter(label="至", method="filter_end", widget=forms.DateInput(attrs={"type": "date"}))
+    theme = django_filters.ChoiceFilter(label="主题分类", choices=Theme.choices, empty_label="全部主题")
+    genre = django_filters.ChoiceFilter(label="体裁", choices=Genre.choices, empty_label="全部体裁")
+    validity = django_filters.ChoiceFilter(
+        label="规范性文件",
+        choices=(("normative", "全部规范性文件"), *Item.Validity.choices),
+        method="filter_validity",
+        empty_label="不限",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="排序",
+        choices=((SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按发布日期")),
+        method="filter_nothing",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Item
+        fields = ("q", "column", "unit", "start", "end", "theme", "genre", "validity", "sort")
+
+    def filter_keywords(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_column(self, queryset, name, value):
+        return queryset.in_column_tree(Column(pk=int(value)))
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(published_at__gte=_start_of(value))
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(published_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+    def filter_validity(self, queryset, name, value):
+        queryset = queryset.normative()
+        return queryset if value == "normative" else queryset.filter(validity=value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        keywords = self.form.cleaned_data.get("q")
+        if keywords and self.form.cleaned_data.get("sort") != self.SORT_DATE:
+            return queryset.by_relevance(keywords)
+        return queryset.order_by("-published_at", "-pk")
+
+
+class DocumentFilter(django_filters.FilterSet):
+    """政府文件库: normative documents by unit, year, validity and 文号."""
+
+    unit = UnitFilter()
+    year = django_filters.ChoiceFilter(
+        label="发布年份", choices=year_choices, method=filter_year, empty_label="全部年份"
+    )
+    validity = django_filters.ChoiceFilter(label="有效性", choices=Item.Validity.choices, empty_label="全部")
+    doc_number = django_filters.CharFilter(label="文号", method="filter_doc_number", max_length=60)
+    q = django_filters.CharFilter(label="标题或正文关键词", method="filter_keywords", max_length=100)
+
+    class Meta:
+        model = Item
+        fields = ("unit", "year", "validity", "doc_number", "q")
+
+    def filter_doc_number(self, queryset, name, value):
+        # The search index narrows the rows (文号 is part of the search text); the
+        # substring test then keeps only those whose 文号 itself contains the value.
+        return queryset.search(value).filter(doc_number__icontains=value.strip())
+
+    def filter_keywords(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class ColumnItemFilter(django_filters.FilterSet):
+    """A column's list: by year of publication and by publishing unit."""
+
+    year = django_filters.ChoiceFilter(
+        label="发布年份", choices=year_choices, method=filter_year, empty_label="全部年份"
+    )
+    unit = UnitFilter()
+
+    class Meta:
+        model = Item
+        fields = ("year", "unit")

@@ -1,0 +1,186 @@
+"""Full-text search for Chinese government information without a Chinese word segmenter.
+
+pg_trgm does not index one- or two-character CJK words, and neither pg_bigm nor
+zhparser is packaged for Debian, so the text is cut into tokens here, in Python,
+the same way for documents and for queries:
+
+- a run of Han characters becomes its overlapping bigrams (扶贫信息 → 扶贫 贫信 信息);
+  a run of one character stays a unigram;
+- Latin letters and digits become words (after NFKC, so full-width ＡＢ１ = ab1);
+- everything else (punctuation, 〔〕, /, -) separates tokens.
+
+`Item.search_text` holds that token stream (separated by spaces) followed by the
+distinct Han characters of the item, so that a one-character query has a token to
+match. The databases only index whitespace-separated tokens (migration
+`0002_search_index`): PostgreSQL a generated `tsvector` column with a GIN index,
+SQLite an FTS5 table. A query word of several Han characters becomes a phrase of
+its bigrams (adjacent positions), so 扶贫信息 does not match a text that merely
+contains 扶贫 and 信息 far apart.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+TOKEN_RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
+HAN_RUN = re.compile(rf"[{HAN}]+")
+TAG = re.compile(r"<[^>]*>")
+# PostgreSQL stores positions up to 16383; a longer text still has all its
+# tokens indexed, only phrase matching past that point becomes approximate.
+MAX_STREAM_TOKENS = 16000
+FTS_TABLE = "disclosure_item_fts"
+PG_VECTOR = "disclosure_item.search_vector"
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width to half-width, compatibility ideographs) and case-folded."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def strip_tags(markup: str) -> str:
+    return html.unescape(TAG.sub(" ", markup or ""))
+
+
+def _run_tokens(run: str) -> list[str]:
+    if HAN_RUN.fullmatch(run) and len(run) > 1:
+        return [run[i : i + 2] for i in range(len(run) - 1)]
+    return [run]
+
+
+def tokenize(text: str) -> list[str]:
+    """The token stream of `text`, in order (see the module docstring)."""
+    tokens: list[str] = []
+    for run in TOKEN_RUN.findall(normalise(text)):
+        tokens.extend(_run_tokens(run))
+    return tokens
+
+
+def search_text_from(*parts: str) -> str:
+    """The value of `Item.search_text` for the given texts (HTML is stripped)."""
+    stream: list[str] = []
+    han: dict[str, None] = {}
+    for part in parts:
+        plain = normalise(strip_tags(part))
+        for run in TOKEN_RUN.findall(plain):
+            stream.extend(_run_tokens(run))
+        for run in HAN_RUN.findall(plain):
+            han.update(dict.fromkeys(run))
+    return " ".join(stream[:MAX_STREAM_TOKENS] + list(han))
+
+
+def search_text_for(item) -> str:
+    """What `Item.search_text` must hold: title, 文号, 索引号, keywords and body.
+
+    The publish service calls this (and then `search_index_update`) on every write."""
+    return search_text_from(item.title, item.doc_number, item.index_number or "", item.keywords, item.body)
+
+
+# --- Queries ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A user's keywords as groups of tokens: every group must match; the tokens of a
+    group that come from one Han run must be adjacent (a phrase)."""
+
+    groups: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "SearchQuery":
+        groups: list[tuple[str, ...]] = []
+        for run in TOKEN_RUN.findall(normalise(text)):
+            group = tuple(_run_tokens(run))
+            if group not in groups:
+                groups.append(group)
+        return cls(tuple(groups))
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def as_tsquery(self) -> str:
+        # Tokens hold only [0-9a-z] and Han characters, so quoting cannot be broken.
+        return " & ".join("(" + " <-> ".join(f"'{token}'" for token in group) + ")" for group in self.groups)
+
+    def as_fts5(self) -> str:
+        return " AND ".join('"' + " ".join(group) + '"' for group in self.groups)
+
+
+def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    """Items whose search text matches every group of `query`, through the index."""
+    if connection.vendor == "postgresql":
+        condition = RawSQL(f"{PG_VECTOR} @@ %s::tsquery", (query.as_tsquery(),), output_field=BooleanField())
+    else:
+        condition = RawSQL(
+            f"disclosure_item.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            (query.as_fts5(),),
+            output_field=BooleanField(),
+        )
+    return queryset.filter(condition)
+
+
+def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    """Adds `relevance` (higher is better) for ordering by 相关度."""
+    if connection.vendor == "postgresql":
+        rank = RawSQL(f"ts_rank({PG_VECTOR}, %s::tsquery)", (query.as_tsquery(),), output_field=FloatField())
+    else:
+        # bm25() is smaller for better matches; negate it so both databases sort descending.
+        rank = RawSQL(
+            f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = disclosure_item.id)",
+            (query.as_fts5(),),
+            output_field=FloatField(),
+        )
+    return queryset.annotate(relevance=rank)
+
+
+# --- Keeping the index in step (write path, never signals) ----------------------
+
+
+def search_index_update(items: Iterable) -> None:
+    """Store `search_text` for saved items and bring the SQLite FTS table in step.
+
+    On PostgreSQL the generated column follows `search_text` by itself."""
+    items = list(items)
+    for item in items:
+        item.search_text = search_text_for(item)
+    if not items:
+        return
+    type(items[0]).objects.bulk_update(items, ["search_text"], batch_size=500)
+    fts_replace((item.pk, item.search_text) for item in items)
+
+
+def fts_replace(rows: Iterable[tuple[int, str]]) -> None:
+    """(Re)write FTS rows on SQLite; a no-op on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        return
+    rows = list(rows)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk, _ in rows])
+        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES (%s, %s)", rows)
+
+
+def search_index_rebuild() -> int:
+    """Recompute every item's search text and rebuild the index; returns the count."""
+    from .models import Item
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+    count = 0
+    batch: list = []
+    for item in Item.objects.only("pk", "title", "doc_number", "index_number", "keywords", "body").iterator(2000):
+        batch.append(item)
+        if len(batch) == 2000:
+            search_index_update(batch)
+            count += len(batch)
+            batch = []
+    search_index_update(batch)
+    return count + len(batch)
