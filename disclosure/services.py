@@ -149,9 +149,12 @@ def _content_apply(*, actor, item: Item, data: Mapping[str, Any]) -> None:
         raise ValueError(f"Not content fields: {', '.join(sorted(unknown))}")
     for name, value in data.items():
         setattr(item, name, value)
-    if not isinstance(item.unit, Unit) or not access.units_assignable_by(actor).filter(pk=item.unit.pk).exists():
+    unit, column = getattr(item, "unit", None), getattr(item, "column", None)
+    if not isinstance(unit, Unit):
+        raise ValidationError({"unit": "请指定发布机构。"})
+    if not access.units_assignable_by(actor).filter(pk=unit.pk).exists():
         raise PermissionDenied("您不能以该单位的名义发布信息。")
-    if not isinstance(item.column, Column) or not access.columns_assignable_by(actor).filter(pk=item.column.pk).exists():
+    if not isinstance(column, Column) or not access.columns_assignable_by(actor).filter(pk=column.pk).exists():
         raise ValidationError({"column": "只能在本单位负责的栏目中添加信息（见平台内容保障责任分解表）。"})
     if item.interprets_id is not None:
         if item.interprets_id == item.pk or not access.items_linkable_by(actor).filter(pk=item.interprets_id).exists():

@@ -1,9 +1,43 @@
-from django.contrib import admin
-from django.db.models import Count
-from import_export.admin import ImportExportModelAdmin
+"""The district office's back office: units, collectives, aliases, the column tree
+with its duties, staff accounts and the audit log. Nobody else reaches any of it
+(`responsibility.access.can_administer`)."""
 
-from .models import Alias, Collective, Column, Duty, Unit
-from .resources import ColumnResource, UnitResource
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from .access import can_administer, users_manageable_by
+from .audit import account_access_snapshot, account_change_record, audit_record
+from .models import Alias, AuditEvent, Collective, Column, Duty, StaffProfile, Unit
+from .resources import AuditEventResource, ColumnResource, UnitResource
+
+
+class DistrictOfficeOnly:
+    """Model permissions still apply; on top of them, only the district office."""
+
+    def has_module_permission(self, request):
+        return can_administer(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can_administer(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return can_administer(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return can_administer(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_administer(request.user) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return can_administer(request.user) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return can_administer(request.user) and super().has_export_permission(request)
 
 
 class AliasInline(admin.TabularInline):
@@ -13,7 +47,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
     resource_classes = (UnitResource,)
     list_display = ("name", "short_name", "kind", "code", "email", "is_active")
     list_filter = ("kind", "is_active")
@@ -27,7 +61,7 @@ class UnitAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Collective)
-class CollectiveAdmin(admin.ModelAdmin):
+class CollectiveAdmin(DistrictOfficeOnly, admin.ModelAdmin):
     list_display = ("name", "description", "member_count")
     search_fields = ("name", "aliases__name")
     filter_horizontal = ("members",)
@@ -42,7 +76,7 @@ class CollectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(DistrictOfficeOnly, admin.ModelAdmin):
     list_display = ("name", "unit", "collective", "reason")
     list_select_related = ("unit", "collective")
     search_fields = ("name", "unit__name", "collective__name")
@@ -58,7 +92,7 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(Column)
-class ColumnAdmin(ImportExportModelAdmin):
+class ColumnAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
     resource_classes = (ColumnResource,)
     list_display = ("__str__", "number", "parent", "level", "responsibility_text", "update_cycle", "stale_after_days")
     list_filter = ("level", "update_cycle")
@@ -73,3 +107,119 @@ class ColumnAdmin(ImportExportModelAdmin):
         ("责任单位", {"fields": ("responsibility_text",)}),
         ("更新要求", {"fields": ("update_cycle", "stale_after_days")}),
     )
+
+
+# --- Accounts ----------------------------------------------------------------------------
+#
+# Every change of an account's reach (flags, roles, permissions, unit) and every
+# password change is written to the audit log with the old and the new value.
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fields = ("unit", "phone")
+    autocomplete_fields = ("unit",)
+    verbose_name_plural = "所属单位"
+
+
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
+    inlines = (StaffProfileInline,)
+    list_display = ("username", "last_name", "first_name", "unit", "roles", "is_active", "last_login")
+    list_filter = ("is_active", "is_staff", "groups", "staff_profile__unit")
+    list_select_related = ("staff_profile__unit",)
+    search_fields = ("username", "first_name", "last_name", "email", "staff_profile__unit__name")
+
+    def get_queryset(self, request):
+        return users_manageable_by(request.user).select_related("staff_profile__unit").prefetch_related("groups")
+
+    @admin.display(description="所属单位", ordering="staff_profile__unit__name")
+    def unit(self, user):
+        profile = getattr(user, "staff_profile", None)
+        return (profile.unit if profile and profile.unit else "区政务公开办") if profile else "—"
+
+    @admin.display(description="角色")
+    def roles(self, user):
+        return "、".join(group.name for group in user.groups.all()) or "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        # Roles are given through groups; raw permissions and superuser status only
+        # by a superuser, so the district office cannot widen its own reach.
+        return (*readonly, "is_superuser", "user_permissions", "last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        request._account_before = account_access_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        account = form.instance
+        account.refresh_from_db()
+        account_change_record(
+            actor=request.user, account=account, before=getattr(request, "_account_before", None), request=request
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = users_manageable_by(request.user).get(pk=id)
+            audit_record(action=AuditEvent.Action.PASSWORD_CHANGED, actor=request.user, target=account, request=request)
+        return response
+
+
+@admin.register(Group)
+class RoleAdmin(DistrictOfficeOnly, GroupAdmin):
+    """Roles are defined in code (`responsibility.access.ROLE_PERMISSIONS`); the
+    district office sees them, a superuser may change them, and it is audited."""
+
+    def save_model(self, request, obj, form, change):
+        request._role_before = sorted(Group.objects.get(pk=obj.pk).permissions.values_list("codename", flat=True)) if change else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.permissions.values_list("codename", flat=True))
+        before = getattr(request, "_role_before", [])
+        audit_record(
+            action=AuditEvent.Action.GROUP_CHANGED, actor=request.user, target=form.instance, request=request,
+            detail={"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))},
+        )  # fmt: skip
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(DistrictOfficeOnly, ExportMixin, admin.ModelAdmin):
+    """Read-only: no one adds, changes or deletes audit records through the admin."""
+
+    resource_classes = (AuditEventResource,)
+    list_display = ("created_at", "username", "action", "outcome", "target", "ip_address")
+    list_filter = ("action", "outcome", ("actor", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("username", "target", "ip_address")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    fields = ("created_at", "username", "actor", "action", "outcome", "target", "target_type", "target_id", "ip_address", "detail")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit_record(
+            action=AuditEvent.Action.DATA_EXPORTED, actor=request.user, target="审计日志", request=request,
+            detail={"format": file_format.get_title(), "filters": request.GET.urlencode(), "rows": queryset.count()},
+        )  # fmt: skip
+        return data

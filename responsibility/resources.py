@@ -3,10 +3,12 @@
 Column headers are Chinese so that a unit's staff can edit the sheet directly.
 Imports run in one transaction and are rejected whole if any row is invalid."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from .models import Column, Unit
+from .models import AuditEvent, Column, Unit
 from .services import column_duties_replace, party_resolve, responsibility_text_split
 
 
@@ -119,3 +121,24 @@ class ColumnResource(FurongResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         column_duties_replace(column=instance, responsibility_text=instance.responsibility_text)
+
+
+class AuditEventResource(resources.ModelResource):
+    """Export only: the audit log is never imported or changed."""
+
+    created_at = fields.Field("created_at", "时间", widget=widgets.DateTimeWidget(format="%Y-%m-%d %H:%M:%S"))
+    username = fields.Field("username", "用户名")
+    action = fields.Field("action", "事件", widget=ChoicesWidget(AuditEvent.Action.choices))
+    outcome = fields.Field("outcome", "结果", widget=ChoicesWidget(AuditEvent.Outcome.choices))
+    target = fields.Field("target", "对象")
+    target_type = fields.Field("target_type", "对象类型")
+    target_id = fields.Field("target_id", "对象编号")
+    ip_address = fields.Field("ip_address", "IP 地址")
+    detail = fields.Field("detail", "详情")
+
+    class Meta:
+        model = AuditEvent
+        fields = ("created_at", "username", "action", "outcome", "target", "target_type", "target_id", "ip_address", "detail")
+
+    def dehydrate_detail(self, event):
+        return json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else ""

@@ -1,0 +1,136 @@
+"""Back-office forms for items. Choice lists come from `disclosure.access`, so a
+value the account may not use fails validation like any wrong choice; the write
+services check again."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import access
+from .models import Item
+from .uploads import validate_attachment
+
+
+def column_path(column) -> str:
+    """“三 法定主动公开内容 › 3. 规划信息”: a column named with its ancestors."""
+    parts = []
+    while column is not None:
+        parts.append(f"{column.number} {column.title}".strip())
+        column = column.parent
+    return " › ".join(reversed(parts))
+
+
+class ColumnChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, column):
+        return column_path(column)
+
+
+class ItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = (
+            "column", "unit", "title", "doc_number", "written_on", "theme", "genre",
+            "keywords", "is_normative", "interprets", "body",
+        )  # fmt: skip
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "body": forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        }
+        help_texts = {
+            "body": "可使用 HTML 标记（段落、标题、列表、表格、链接、图片）；保存时自动清除脚本等不安全内容。",
+            "column": "只列出本单位在平台内容保障责任分解表中负责的栏目。",
+            "is_normative": "行政规范性文件发布后须标注有效性（国办发〔2017〕47号）。",
+        }
+
+
+class AttachmentUploadForm(forms.ModelForm):
+    """A new attachment: its real content is checked before anything is saved."""
+
+    class Meta:
+        fields = ("file", "name")
+        labels = {"name": "显示名称（可不填，默认用文件名）"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file:
+            validate_attachment(file)
+        return file
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("请填写原因。")
+        return reason
+
+
+class ReviewForm(forms.Form):
+    PUBLISH, SCHEDULE, RETURN = "publish", "schedule", "return"
+
+    decision = forms.ChoiceField(
+        label="审核结论",
+        choices=((PUBLISH, "审核通过，立即发布"), (SCHEDULE, "审核通过，定时发布"), (RETURN, "退回修改")),
+        widget=forms.RadioSelect,
+    )
+    publish_at = forms.DateTimeField(
+        label="定时发布时间",
+        required=False,
+        input_formats=("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="到达该时间后自动在公开网站显示，无需再操作。",
+    )
+    reason = forms.CharField(
+        label="退回原因", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="退回时必填，信息员将看到该原因。",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.SCHEDULE:
+            at = data.get("publish_at")
+            if at is None:
+                self.add_error("publish_at", "定时发布须填写发布时间。")
+            elif at <= timezone.now():
+                self.add_error("publish_at", "定时发布的时间必须晚于当前时间。")
+        if decision == self.RETURN and not (data.get("reason") or "").strip():
+            self.add_error("reason", "退回时必须填写退回原因。")
+        return data
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=Item.Validity.choices)
+    since = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="失效或废止的日期；标为有效时可不填。",
+    )  # fmt: skip
+    successor = forms.CharField(
+        label="替代文件的索引号", required=False, max_length=40,
+        help_text="如有新文件替代本文件，填写新文件的索引号，例如 000014349/2020-00012。",
+    )  # fmt: skip
+
+    def __init__(self, *args, user, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.item = user, item
+
+    def clean_successor(self):
+        number = self.cleaned_data["successor"].strip()
+        if not number:
+            return None
+        successor = access.items_linkable_by(self.user).exclude(pk=self.item.pk).filter(index_number=number).first()
+        if successor is None:
+            raise ValidationError("找不到索引号为“%(number)s”的已发布信息。", params={"number": number})
+        return successor
+
+    def clean(self):
+        data = super().clean()
+        if data.get("validity") in (Item.Validity.EXPIRED, Item.Validity.REPEALED) and not data.get("since"):
+            self.add_error("since", "标记为失效或废止时必须填写日期。")
+        return data
