@@ -64,7 +64,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # --- Applications --------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "furong_portal.apps.FurongAdminConfig",  # django.contrib.admin with our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -124,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # GB/T 22239-2019 (等保2.0): log out after 30 minutes idle.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+
+# GB/T 22239-2019: lock an account for 30 minutes after 5 failed logins; every login
+# and failed login goes to the audit log (responsibility/audit.py).
+AUTHENTICATION_BACKENDS = ["responsibility.audit.LockoutModelBackend"]
+LOGIN_URL = "admin:login"
 
 # --- Internationalisation ------------------------------------------------------
 
