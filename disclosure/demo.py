@@ -374,12 +374,14 @@ def _assign_validity(rng, planned: list[Item], summary: DemoSummary) -> None:
         if item.is_normative:
             by_column[item.column.pk].append(item)
     for documents in by_column.values():
-        documents.sort(key=lambda item: item.published_at)
-        for older, newer in zip(documents, documents[1:]):
-            if rng.random() < 0.25:
-                older.validity = rng.choice((Item.Validity.EXPIRED, Item.Validity.REPEALED))
-                older.validity_since = newer.published_at.date()
-                older.demo_successor = newer
+        current = None  # the newest document still in force, walking back in time
+        for document in sorted(documents, key=lambda item: item.published_at, reverse=True):
+            if current is not None and rng.random() < 0.25:
+                document.validity = rng.choice((Item.Validity.EXPIRED, Item.Validity.REPEALED))
+                document.validity_since = current.published_at.date()
+                document.demo_successor = current
+            else:
+                current = document
     for item in planned:
         if item.is_normative:
             if item.validity == Item.Validity.VALID:

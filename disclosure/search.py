@@ -33,7 +33,12 @@ from django.db.models.expressions import RawSQL
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TOKEN_RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
 HAN_RUN = re.compile(rf"[{HAN}]+")
-TAG = re.compile(r"<[^>]*>")
+TAG = re.compile(r"<\s*/?\s*([a-zA-Z0-9]*)[^>]*>")
+# Tags that separate words; inline ones (<b>, <a>, <span> …) may sit inside a word: 扶<b>贫</b>.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br caption dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
 # PostgreSQL stores positions up to 16383; a longer text still has all its
 # tokens indexed, only phrase matching past that point becomes approximate.
 MAX_STREAM_TOKENS = 16000
@@ -47,7 +52,8 @@ def normalise(text: str) -> str:
 
 
 def strip_tags(markup: str) -> str:
-    return html.unescape(TAG.sub(" ", markup or ""))
+    """The text of an HTML fragment, with a space where a block ends."""
+    return html.unescape(TAG.sub(lambda tag: " " if tag[1].lower() in BLOCK_TAGS else "", markup or ""))
 
 
 def _run_tokens(run: str) -> list[str]:

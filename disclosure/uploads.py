@@ -110,7 +110,7 @@ def validate_attachment(uploaded_file) -> str:
         raise ValidationError("附件“%(name)s”是空文件。", code="attachment_empty", params={"name": name})
     if size > max_attachment_size():
         raise ValidationError(
-            "附件“%(name)s”大小为 %(size)s，超过了 %(limit)s 的上限。",
+            "附件“%(name)s”大小为 %(size)s，超过了 %(limit)s的上限。",
             code="attachment_size",
             params={"name": name, "size": filesizeformat(size), "limit": filesizeformat(max_attachment_size())},
         )

@@ -129,7 +129,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         subtree = Item.objects.published().in_column_tree(self.object)
         latest = subtree.order_by("-published_at").values_list("published_at", flat=True).first()
         if latest and not request.GET:
-            last_modified = latest.timestamp()
+            last_modified = int(latest.timestamp())
             response = get_conditional_response(request, last_modified=last_modified)
             if response is not None:
                 return response
@@ -181,7 +181,7 @@ class ItemView(PublicCacheMixin, DetailView):
             return self.response_class(
                 request=request, template="disclosure/item_withdrawn.html", context={"item": item}, status=410
             )
-        response = get_conditional_response(request, last_modified=item.updated_at.timestamp())
+        response = get_conditional_response(request, last_modified=int(item.updated_at.timestamp()))
         if response is not None:
             return response
         now = timezone.now()

@@ -1,0 +1,78 @@
+"""Every public page runs a constant number of queries whatever the amount of data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.models import Item
+from tests.disclosure.public_data import attach, publish
+
+pytestmark = pytest.mark.django_db
+
+LEAVES = ("3-1", "3-7", "3-12-1", "3-12-2", "7-7")
+UNITS = {"3-1": "区司法局", "3-7": "区财政局", "3-12-1": "区农业农村局", "3-12-2": "区教育局", "7-7": "区民政局"}
+
+
+def add_items(count: int) -> Item:
+    """`count` items in several columns: normative ones, interpretations, attachments;
+    returns a normative document that has interpretations, a successor and attachments."""
+    start = timezone.now() - datetime.timedelta(days=count + 10)
+    document = publish("3-1", "区司法局", title="扶贫管理办法", is_normative=True, validity="repealed", published_at=start)
+    document.successor = publish("3-1", "区司法局", title="新扶贫管理办法", is_normative=True, validity="valid")
+    document.save()
+    for number in range(count):
+        slug = LEAVES[number % len(LEAVES)]
+        item = publish(
+            slug, UNITS[slug], title=f"关于扶贫工作的通知第{number}号",
+            published_at=start + datetime.timedelta(days=number, hours=1),
+            is_normative=number % 3 == 0, validity="valid" if number % 3 == 0 else "",
+            interprets=document if number % 4 == 0 else None,
+        )  # fmt: skip
+        if number % 5 == 0:
+            attach(item)
+            attach(document, "xlsx")
+    return document
+
+
+def pages(document: Item) -> list[str]:
+    return [
+        "/",
+        reverse("disclosure:column", args=("3",)),
+        reverse("disclosure:column", args=("3-12-1",)),
+        reverse("disclosure:column", args=("3-12-1",)) + "?year=2025&page=2",
+        document.get_absolute_url(),
+        reverse("disclosure:documents"),
+        reverse("disclosure:documents") + "?validity=valid&doc_number=芙",
+        reverse("disclosure:search") + "?q=扶贫",
+        reverse("disclosure:search") + "?q=扶贫&sort=date&column=5",
+        reverse("disclosure:search"),
+        reverse("disclosure:feed"),
+        reverse("disclosure:column-feed", args=("3",)),
+        reverse("disclosure:sitemap-section", args=("items",)),
+        reverse("responsibility:unit", args=(document.unit_id,)),
+    ]
+
+
+def query_counts(client, urls) -> dict[str, int]:
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+def test_query_count_does_not_grow_with_the_data(client, seed, django_assert_max_num_queries):
+    document = add_items(6)
+    few = query_counts(client, pages(document))
+    add_items(60)
+    many = query_counts(client, pages(document))
+    assert many == few, many
+    for url in pages(document):
+        with django_assert_max_num_queries(12, info=url):
+            client.get(url)

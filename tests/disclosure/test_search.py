@@ -1,0 +1,144 @@
+"""CJK bigram search: tokens, queries, the write path keeping the index in step, and
+EXPLAIN proving that a two-character query is answered from the index."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from disclosure.models import Item
+from disclosure.search import SearchQuery, search_index_rebuild, search_index_update, search_text_from, tokenize
+from tests.disclosure.public_data import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(queryset):
+    return sorted(queryset.values_list("title", flat=True))
+
+
+def test_tokenize_cuts_han_runs_into_bigrams_and_keeps_latin_words():
+    assert tokenize("扶贫信息 2020年ＡＢ") == ["扶贫", "贫信", "信息", "2020", "年", "ab"]
+
+
+def test_search_text_strips_html_and_appends_each_han_character_once():
+    assert search_text_from("<p>扶贫&amp;预算</p>", "扶") == "扶贫 预算 扶 扶 贫 预 算"
+
+
+def test_query_of_several_han_characters_is_a_phrase_of_bigrams():
+    query = SearchQuery.parse("扶贫信息 2020")
+    assert query.as_tsquery() == "('扶贫' <-> '贫信' <-> '信息') & ('2020')"
+    assert query.as_fts5() == '"扶贫 贫信 信息" AND "2020"'
+
+
+def test_query_without_letters_or_han_characters_is_empty():
+    assert not SearchQuery.parse("〔〕/ - ！")
+
+
+def test_two_character_query_finds_title_and_body(seed):
+    publish(title="关于做好扶贫资金管理的通知")
+    publish(title="年度工作安排", body="<p>本年度继续推进<strong>扶贫</strong>工作。</p>")
+    publish(title="关于部门预算公开的通知")
+    assert titles(Item.objects.published().search("扶贫")) == ["关于做好扶贫资金管理的通知", "年度工作安排"]
+
+
+def test_one_character_query_matches_any_text_with_that_character(seed):
+    publish(title="芙蓉区教育信息")
+    publish(title="芙蓉区统计公报")
+    assert titles(Item.objects.search("教")) == ["芙蓉区教育信息"]
+
+
+def test_phrase_does_not_match_the_same_bigrams_far_apart(seed):
+    publish(title="扶贫信息公开")
+    publish(title="扶贫工作与贫困地区信息化")
+    assert titles(Item.objects.search("扶贫信息")) == ["扶贫信息公开"]
+
+
+def test_every_word_of_the_query_must_match(seed):
+    publish(title="扶贫资金预算")
+    publish(title="扶贫工作")
+    assert titles(Item.objects.search("预算 扶贫")) == ["扶贫资金预算"]
+
+
+def test_doc_number_and_index_number_are_searchable_with_full_width_variants(seed):
+    publish(title="甲", doc_number="芙政办发〔2020〕13号", index_number="FR0000003/2020-00042")
+    publish(title="乙", doc_number="芙政办发〔2021〕13号", index_number="FR0000003/2021-00042")
+    assert titles(Item.objects.search("芙政办发〔2020〕13号")) == ["甲"]
+    assert titles(Item.objects.search("ＦＲ0000003/2020-00042")) == ["甲"]
+
+
+def test_latin_words_match_case_insensitively(seed):
+    publish(title="芙蓉区 PPP 项目库")
+    assert titles(Item.objects.search("ppp")) == ["芙蓉区 PPP 项目库"]
+
+
+def test_update_through_the_write_path_moves_the_item_in_the_index(seed):
+    item = publish(title="关于防汛工作的通知")
+    item.title = "关于抗旱工作的通知"
+    item.save()
+    search_index_update([item])
+    assert not Item.objects.search("防汛").exists()
+    assert Item.objects.search("抗旱").get() == item
+
+
+def test_rebuild_recomputes_every_items_search_text(seed):
+    item = publish(title="关于垃圾分类的通知")
+    Item.objects.filter(pk=item.pk).update(search_text="")
+    assert search_index_rebuild() == Item.objects.count()
+    assert Item.objects.search("垃圾").get() == item
+
+
+def test_relevance_puts_the_item_with_more_occurrences_first(seed):
+    older = publish(title="扶贫扶贫扶贫：扶贫资金", published_at=timezone.now() - datetime.timedelta(days=9))
+    newer = publish(title="今年的扶贫", body="<p>其他内容</p>")
+    assert list(Item.objects.published().search("扶贫").by_relevance("扶贫")) == [older, newer]
+
+
+def _bulk_items(count: int, rare_every: int) -> None:
+    """Enough rows for the planner to prefer an index, a few of them with the rare word."""
+    from disclosure.search import fts_replace
+    from responsibility.models import Column, Unit
+
+    column, unit = Column.objects.get(slug="3-7"), Unit.objects.get(name="区财政局")
+    now = timezone.now()
+    items = [
+        Item(
+            column=column, unit=unit, state=Item.State.PUBLISHED, published_at=now,
+            index_number=f"EXPLAIN/{n:06d}",
+            title=f"关于{'扶贫资金' if n % rare_every == 0 else '部门决算'}公开的通知第{n}号",
+            body="<p>为进一步做好财政资金管理工作，现将有关事项通知如下。</p>" * 3,
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    for item in items:
+        item.search_text = search_text_from(item.title, item.body)
+    Item.objects.bulk_create(items, batch_size=1000)
+    fts_replace((item.pk, item.search_text) for item in items)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector GIN index exists on PostgreSQL")
+def test_postgresql_answers_a_two_character_query_from_the_gin_index(seed):
+    _bulk_items(3000, rare_every=300)
+    with connection.cursor() as cursor:
+        # What autovacuum does in production: merge GIN's pending list, refresh statistics.
+        cursor.execute("SELECT gin_clean_pending_list('item_search_vector')")
+        cursor.execute("ANALYZE disclosure_item")
+    queryset = Item.objects.published().search("扶贫").order_by("-published_at")
+    plan = queryset.explain()
+    assert "item_search_vector" in plan, plan
+    assert "Seq Scan on disclosure_item" not in plan, plan
+    assert queryset.count() == 10
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite")
+def test_sqlite_answers_a_two_character_query_from_the_fts5_index(seed):
+    _bulk_items(600, rare_every=60)
+    queryset = Item.objects.published().search("扶贫")
+    plan = queryset.explain()
+    assert "disclosure_item_fts VIRTUAL TABLE INDEX" in plan, plan
+    assert queryset.count() == 10
+
+
+def test_inline_markup_inside_a_word_does_not_split_it():
+    assert search_text_from('<p>扶<b class="x">贫</b></p><p>资金</p>').split()[:2] == ["扶贫", "资金"]
