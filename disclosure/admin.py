@@ -534,6 +534,10 @@ class ItemAdmin(ImportExportModelAdmin):
 
     # --- import / export ---
 
+    def get_valid_export_item_pks(self, request):
+        # Items picked with the “export selected” action: only those the account sees.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
