@@ -242,11 +242,26 @@ class Task(models.Model):
         return f"（{self.work_point.chinese_number}）{self.work_point.title} · {self.unit}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:tasks_task_change", args=(self.pk,))
+        # The public page of a task is its work point's, which lists every unit's progress.
+        return self.work_point.get_absolute_url()
+
+    def clean(self) -> None:
+        if self.due_on and self.work_point_id:
+            issued_on = self.work_point.section.document.issued_on
+            if self.due_on < issued_on:
+                raise ValidationError({"due_on": f"截止日期不能早于工作要点印发日期（{issued_on:%Y-%m-%d}）。"})
 
     @property
     def is_lead(self) -> bool:
         return self.role == WorkPointParty.Role.LEAD
+
+    @property
+    def public_state(self) -> str:
+        """What the public page says: the office's approval, or that work is under way.
+        Returned and pending reports are internal."""
+        if self.state == self.State.DONE:
+            return "已完成"
+        return "未开始" if self.state == self.State.NOT_STARTED else "推进中"
 
     def schedule_on(self, today) -> str:
         if self.state == self.State.DONE:

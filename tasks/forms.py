@@ -1,0 +1,76 @@
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
+from django.utils import timezone
+
+from disclosure.models import Item
+
+from .models import ProgressReport, TaskReview
+from .selectors import evidence_items_for
+from .services import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_FILES, evidence_file_validate
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern of Django's file-upload documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(file, initial) for file in files]
+        for file in cleaned:
+            evidence_file_validate(file)
+        return cleaned
+
+
+class EvidenceItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item: Item) -> str:
+        return f"{item.published_at:%Y-%m-%d} {item.title}（{item.column}）"
+
+
+class ProgressReportForm(forms.Form):
+    reported_on = forms.DateField(label="报告日期", widget=AdminDateWidget)
+    text = forms.CharField(
+        label="进展情况", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
+        help_text=ProgressReport._meta.get_field("text").help_text,
+    )
+    public_summary = forms.CharField(
+        label="公开进展摘要", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=ProgressReport._meta.get_field("public_summary").help_text,
+    )
+    evidence_items = EvidenceItemChoiceField(
+        label="佐证信息", queryset=Item.objects.none(), required=False,
+        widget=FilteredSelectMultiple("本单位已发布的信息", is_stacked=False),
+        help_text="只能选择本单位在平台上已发布的信息。",
+    )
+    files = MultipleFileField(
+        label="佐证文件", required=False,
+        help_text=f"可多选，每次最多 {EVIDENCE_MAX_FILES} 个，单个不超过 20 MB；"
+        f"格式：{'、'.join(e.upper() for e in EVIDENCE_EXTENSIONS)}。仅本单位和区政务公开办可下载。",
+    )
+    is_final = forms.BooleanField(
+        label="这是最终报告，提交区政务公开办审核", required=False,
+        help_text="提交后任务进入待审核，审核结果出来前不能再填报。",
+    )
+
+    def __init__(self, *args, task, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("reported_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_items"].queryset = evidence_items_for(task)
+
+
+class TaskReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=TaskReview.Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=TaskReview._meta.get_field("comment").help_text,
+    )
+
+
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(label="新的截止日期", widget=AdminDateWidget)

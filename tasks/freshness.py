@@ -1,0 +1,229 @@
+"""Column freshness (内容保障) and the inspection risk it implies.
+
+国办秘函〔2019〕19号 (政府网站与政务新媒体检查指标) fails a government site outright when
+≥5 动态/要闻 columns are not updated within 2 weeks or 通知公告/政策文件 columns within
+6 months, when ≥10 columns that should update do not, when ≥5 columns are empty, or
+when the home page has not been updated for 2 weeks.
+
+A column's freshness is measured from the newest published item in its subtree. The
+columns assessed are those someone publishes into: leaves, and any column that carries
+a duty itself. A heading such as 法定主动公开内容 only groups its children; counting it as
+well would count the same gap twice."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from disclosure.models import Item
+from responsibility.models import Collective, Column, Duty, Unit
+
+# 国办秘函〔2019〕19号 thresholds.
+STALE_COLUMNS_LIMIT = 5
+SHOULD_UPDATE_COLUMNS_LIMIT = 10
+EMPTY_COLUMNS_LIMIT = 5
+HOME_STALE_AFTER_DAYS = 14
+# The cycles the "≥5 stale columns" rule counts; the "≥10" rule counts every cycle.
+SHORT_CYCLES = (Column.UpdateCycle.NEWS, Column.UpdateCycle.NOTICES)
+
+
+class Freshness(models.TextChoices):
+    EMPTY = "empty", "空白栏目"
+    STALE = "stale", "未及时更新"
+    FRESH = "fresh", "正常"
+    ON_CHANGE = "on_change", "有变化时更新"
+
+
+@dataclass
+class ColumnFreshness:
+    column: Column
+    path: str
+    item_count: int
+    last_published_at: datetime | None
+    days_since: int | None
+    status: str
+    assessed: bool
+    units: list[Unit]
+
+    @property
+    def status_label(self) -> str:
+        return Freshness(self.status).label
+
+    @property
+    def days_over(self) -> int | None:
+        if self.status != Freshness.STALE:
+            return None
+        return self.days_since - self.column.stale_after_days
+
+
+@dataclass
+class RiskRule:
+    label: str
+    threshold: int
+    columns: list[ColumnFreshness]
+
+    @property
+    def count(self) -> int:
+        return len(self.columns)
+
+    @property
+    def failing(self) -> bool:
+        return self.count >= self.threshold
+
+    @property
+    def to_fix(self) -> int:
+        """How many of its columns must be brought up to date to pass again."""
+        return max(self.count - self.threshold + 1, 0)
+
+    @property
+    def units(self) -> list[tuple[Unit, int]]:
+        """The units whose columns count here, the most columns first."""
+        counter = Counter(unit for entry in self.columns for unit in entry.units)
+        return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0].order, pair[0].name))
+
+
+@dataclass
+class InspectionRisk:
+    rules: list[RiskRule]
+    home_last_published_at: datetime | None
+    home_days_since: int | None
+
+    @property
+    def home_failing(self) -> bool:
+        return self.home_days_since is None or self.home_days_since > HOME_STALE_AFTER_DAYS
+
+    @property
+    def failing(self) -> bool:
+        return self.home_failing or any(rule.failing for rule in self.rules)
+
+
+@dataclass
+class FreshnessReport:
+    today: date
+    columns: list[ColumnFreshness]
+    unit_columns: dict[int, list[ColumnFreshness]] = field(default_factory=dict)
+
+    @property
+    def assessed(self) -> list[ColumnFreshness]:
+        return [entry for entry in self.columns if entry.assessed]
+
+    @property
+    def empty(self) -> list[ColumnFreshness]:
+        return [entry for entry in self.assessed if entry.status == Freshness.EMPTY]
+
+    @property
+    def stale(self) -> list[ColumnFreshness]:
+        return sorted(
+            (entry for entry in self.assessed if entry.status == Freshness.STALE), key=lambda e: -e.days_over
+        )
+
+    def for_unit(self, unit: Unit) -> list[ColumnFreshness]:
+        return self.unit_columns.get(unit.pk, [])
+
+    def risk(self) -> InspectionRisk:
+        newest = max((entry.last_published_at for entry in self.columns if entry.last_published_at), default=None)
+        return InspectionRisk(
+            rules=[
+                RiskRule(
+                    "动态类栏目超过2周、通知公告/政策文件类栏目超过6个月未更新",
+                    STALE_COLUMNS_LIMIT,
+                    [entry for entry in self.stale if entry.column.update_cycle in SHORT_CYCLES],
+                ),
+                RiskRule("应更新而未更新的栏目", SHOULD_UPDATE_COLUMNS_LIMIT, self.stale),
+                RiskRule("空白栏目", EMPTY_COLUMNS_LIMIT, self.empty),
+            ],
+            home_last_published_at=newest,
+            home_days_since=_days_between(newest, self.today),
+        )
+
+
+def _days_between(moment: datetime | None, today: date) -> int | None:
+    return None if moment is None else (today - timezone.localdate(moment)).days
+
+
+def _responsible_units(columns: list[Column]) -> dict[int, list[Unit]]:
+    """Active units answering for each column: named in a duty, or members of a
+    collective named in one."""
+    units = {unit.pk: unit for unit in Unit.objects.filter(is_active=True)}
+    members = defaultdict(list)
+    for collective_id, unit_id in Collective.members.through.objects.values_list("collective_id", "unit_id"):
+        members[collective_id].append(unit_id)
+    responsible = defaultdict(dict)
+    for column_id, unit_id, collective_id in Duty.objects.values_list("column_id", "unit_id", "collective_id"):
+        for candidate in [unit_id] if unit_id else members[collective_id]:
+            if candidate in units:
+                responsible[column_id][candidate] = units[candidate]
+    return {column.pk: sorted(responsible[column.pk].values(), key=lambda u: (u.order, u.name)) for column in columns}
+
+
+def column_freshness(*, today: date | None = None, now: datetime | None = None) -> FreshnessReport:
+    """Freshness of every column as of `today`, from four queries whatever the size."""
+    today = today or timezone.localdate()
+    columns = list(Column.objects.order_by("level", "order"))
+    by_id = {column.pk: column for column in columns}
+    children = defaultdict(list)
+    for column in columns:
+        if column.parent_id:
+            children[column.parent_id].append(column.pk)
+    own = {
+        row["column_id"]: (row["count"], row["last"])
+        for row in Item.objects.published(now=now)
+        .order_by()
+        .values("column_id")
+        .annotate(count=Count("pk"), last=Max("published_at"))
+    }
+    with_duties = set(Duty.objects.values_list("column_id", flat=True))
+    responsible = _responsible_units(columns)
+
+    subtree: dict[int, tuple[int, datetime | None]] = {}
+
+    def measure(column_id: int) -> tuple[int, datetime | None]:
+        if column_id not in subtree:
+            count, last = own.get(column_id, (0, None))
+            for child_id in children[column_id]:
+                child_count, child_last = measure(child_id)
+                count += child_count
+                last = max(filter(None, (last, child_last)), default=None)
+            subtree[column_id] = (count, last)
+        return subtree[column_id]
+
+    entries = []
+    for column in columns:
+        count, last = measure(column.pk)
+        days_since = _days_between(last, today)
+        if last is None:
+            status = Freshness.EMPTY
+        elif column.stale_after_days is None:
+            status = Freshness.ON_CHANGE
+        elif days_since > column.stale_after_days:
+            status = Freshness.STALE
+        else:
+            status = Freshness.FRESH
+        entries.append(
+            ColumnFreshness(
+                column=column,
+                path=" › ".join(_ancestry(column, by_id)),
+                item_count=count,
+                last_published_at=last,
+                days_since=days_since,
+                status=status,
+                assessed=not children[column.pk] or column.pk in with_duties,
+                units=responsible[column.pk],
+            )
+        )
+    report = FreshnessReport(today=today, columns=entries)
+    for entry in report.assessed:
+        for unit in entry.units:
+            report.unit_columns.setdefault(unit.pk, []).append(entry)
+    return report
+
+
+def _ancestry(column: Column, by_id: dict[int, Column]) -> list[str]:
+    titles = []
+    while column is not None:
+        titles.append(column.title)
+        column = by_id.get(column.parent_id)
+    return titles[::-1]
