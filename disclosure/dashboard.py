@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from responsibility.access import is_district_office, unit_of
+from responsibility.access import columns_writable_by, is_district_office, unit_of
 from responsibility.models import Column
 
 from . import access
@@ -37,7 +37,7 @@ def staff_dashboard(user) -> Dashboard | None:
     if unit is not None and not is_district_office(user):
         live = Q(items__unit=unit, items__state=Item.State.PUBLISHED, items__published_at__lte=now)
         columns = (
-            Column.objects.filter(pk__in=access.columns_assignable_by(user).values("pk"))
+            Column.objects.filter(pk__in=columns_writable_by(user).values("pk"))
             .select_related("parent__parent")
             .annotate(item_count=Count("items", filter=live), last_update=Max("items__published_at", filter=live))
             .order_by("level", "parent__order", "order")
