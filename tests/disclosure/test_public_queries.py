@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,8 +59,10 @@ def pages(document: Item) -> list[str]:
 
 
 def query_counts(client, urls) -> dict[str, int]:
+    """Queries per page on a cold cache (the home page caches its column tree)."""
     counts = {}
     for url in urls:
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
@@ -74,5 +77,16 @@ def test_query_count_does_not_grow_with_the_data(client, seed, django_assert_max
     many = query_counts(client, pages(document))
     assert many == few, many
     for url in pages(document):
+        cache.clear()
         with django_assert_max_num_queries(12, info=url):
             client.get(url)
+
+
+def test_home_page_serves_the_column_tree_from_the_cache_once_filled(client, seed):
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get("/")
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get("/")
+    assert len(warm) == len(cold) - 6  # roots, two levels of children, three of duties
+    assert second.content == first.content
