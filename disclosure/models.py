@@ -165,6 +165,7 @@ class Item(models.Model):
             models.Index(fields=("unit", "state", "-published_at"), name="item_unit_published"),
             models.Index(fields=("is_normative", "validity", "-published_at"), name="item_normative"),
             models.Index(fields=("theme", "-published_at"), name="item_theme_published"),
+            models.Index(fields=("genre", "-published_at"), name="item_genre_published"),
             models.Index(fields=("doc_number",), name="item_doc_number"),
             models.Index(fields=("written_on",), name="item_written_on"),
         )
