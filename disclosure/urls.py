@@ -21,13 +21,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        views.public_cached(sitemap_views.index, max_age=3600),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosure:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        views.public_cached(sitemap_views.sitemap, max_age=3600),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -2,6 +2,7 @@
 QuerySet methods (disclosure.models.ItemQuerySet), filters are FilterSets."""
 
 import datetime
+from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -52,6 +53,16 @@ def public_cache(request, response, max_age=PUBLIC_MAX_AGE):
         patch_cache_control(response, **{"public" if shared else "private": True}, max_age=max_age)
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def public_cached(view, max_age=PUBLIC_MAX_AGE):
+    """`public_cache` for function views that are not ours (sitemaps)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return public_cache(request, view(request, *args, **kwargs), max_age)
+
+    return wrapped
 
 
 class PaginatedMixin:

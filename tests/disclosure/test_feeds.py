@@ -58,3 +58,8 @@ def test_sitemap_index_links_sections_that_list_columns_and_public_items(client,
     assert f"http://testserver{hidden.get_absolute_url()}" not in locations
     columns = xml(client.get("/sitemap-columns.xml"))
     assert len(columns.findall(f"{SITEMAP}url")) == 48
+
+
+def test_feeds_and_sitemaps_are_cacheable(client, seed):
+    for url in ("/rss/", "/atom/", "/sitemap.xml", "/sitemap-items.xml"):
+        assert "public" in client.get(url)["Cache-Control"], url
