@@ -142,11 +142,6 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         # The year links span the first to the latest publication: two index lookups
         # instead of truncating every row's date.
         first = subtree.order_by("published_at").values_list("published_at", flat=True).first() if latest else None
-        if latest and not request.GET:
-            last_modified = int(latest.timestamp())
-            response = get_conditional_response(request, last_modified=last_modified)
-            if response is not None:
-                return response
         filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
         items = filterset.qs if filterset.is_bound else filterset.queryset
         context = self.get_context_data(
@@ -157,10 +152,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             feed_url=reverse("disclosure:column-feed", args=(self.object.slug,)),
             **self.paginate(items.order_by("-published_at", "-pk")),
         )
-        response = self.render_to_response(context)
-        if latest and not request.GET:
-            response["Last-Modified"] = http_date(latest.timestamp())
-        return response
+        return self.render_to_response(context)
 
 
 def _is_public(item: Item | None, now: datetime.datetime) -> bool:
@@ -183,8 +175,13 @@ class ItemView(PublicCacheMixin, DetailView):
             .select_related("column__parent__parent", "unit", "successor", "interprets")
             .prefetch_related(
                 "attachments",
-                Prefetch("interpretations", queryset=published.only("pk", "title", "published_at", "interprets_id")),
-                Prefetch("predecessors", queryset=published.only("pk", "title", "doc_number", "successor_id")),
+                Prefetch(
+                    "interpretations",
+                    queryset=published.only("pk", "title", "published_at", "updated_at", "interprets_id"),
+                ),
+                Prefetch(
+                    "predecessors", queryset=published.only("pk", "title", "doc_number", "updated_at", "successor_id")
+                ),
             )
         )
 
@@ -195,17 +192,19 @@ class ItemView(PublicCacheMixin, DetailView):
             return self.response_class(
                 request=request, template="disclosure/item_withdrawn.html", context={"item": item}, status=410
             )
-        response = get_conditional_response(request, last_modified=int(item.updated_at.timestamp()))
+        now = timezone.now()
+        successor = item.successor if _is_public(item.successor, now) else None
+        interpreted = item.interprets if _is_public(item.interprets, now) else None
+        # The page shows the linked documents too, so it changes when any of them does.
+        shown = [item, successor, interpreted, *item.interpretations.all(), *item.predecessors.all()]
+        last_modified = int(max(other.updated_at for other in shown if other is not None).timestamp())
+        response = get_conditional_response(request, last_modified=last_modified)
         if response is not None:
             return response
-        now = timezone.now()
-        context = self.get_context_data(
-            object=item,
-            successor=item.successor if _is_public(item.successor, now) else None,
-            interpreted=item.interprets if _is_public(item.interprets, now) else None,
+        response = self.render_to_response(
+            self.get_context_data(object=item, successor=successor, interpreted=interpreted)
         )
-        response = self.render_to_response(context)
-        response["Last-Modified"] = http_date(item.updated_at.timestamp())
+        response["Last-Modified"] = http_date(last_modified)
         return response
 
 

@@ -289,3 +289,13 @@ def test_server_error_page_is_in_chinese_in_the_sites_layout(seed):
 
     page = render_to_string("500.html")
     assert "服务暂时不可用" in page and 'lang="zh-CN"' in page and "跳到主要内容" in page
+
+
+def test_item_page_is_modified_when_an_interpretation_is_published(client, seed):
+    document = publish("3-1", "区司法局", title="文件", is_normative=True, validity=Item.Validity.VALID)
+    first = client.get(document.get_absolute_url())
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    interpretation = publish("3-1", "区司法局", title="解读", interprets=document)
+    Item.objects.filter(pk=interpretation.pk).update(updated_at=later)
+    again = client.get(document.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and "解读" in text(again)
