@@ -89,9 +89,10 @@ class ItemQuerySet(models.QuerySet):
         return filter_matching(self, query) if query else self
 
     def by_relevance(self, text: str):
-        """Best matches first, newest first among equals."""
+        """Best matches first, newest first among equals; newest first for queries of
+        single characters (see SearchQuery.rankable)."""
         query = SearchQuery.parse(text)
-        if not query:
+        if not query.rankable:
             return self.order_by("-published_at", "-pk")
         return annotate_relevance(self, query).order_by("-relevance", "-published_at", "-pk")
 

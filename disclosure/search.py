@@ -112,6 +112,13 @@ class SearchQuery:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    @property
+    def rankable(self) -> bool:
+        """Whether ordering by relevance means anything: a query of single characters
+        (的, 区) matches most of the collection, and ranking all of it would cost a
+        full pass for an order no better than by date."""
+        return any(len(token) > 1 for group in self.groups for token in group)
+
     def as_tsquery(self) -> str:
         # Tokens hold only [0-9a-z] and Han characters, so quoting cannot be broken.
         return " & ".join("(" + " <-> ".join(f"'{token}'" for token in group) + ")" for group in self.groups)

@@ -99,3 +99,16 @@ def test_command_dry_run_writes_nothing(seed, settings):
 
 def test_seed_fixtures_contain_no_items(seed):
     assert not Item.objects.exists()
+
+
+def test_every_demo_item_is_four_clicks_from_home(demo):
+    """Home links every column (1 click); a column page links each year (2) and, within a
+    year, every page number up to FULL_PAGE_RANGE (3); the page links the item (4)."""
+    from collections import Counter
+
+    from disclosure.views import FULL_PAGE_RANGE, PAGE_SIZE
+
+    per_year = Counter(
+        (column_id, published_at.year) for column_id, published_at in Item.objects.published().values_list("column", "published_at")
+    )
+    assert max(per_year.values()) <= FULL_PAGE_RANGE * PAGE_SIZE

@@ -142,3 +142,10 @@ def test_sqlite_answers_a_two_character_query_from_the_fts5_index(seed):
 
 def test_inline_markup_inside_a_word_does_not_split_it():
     assert search_text_from('<p>扶<b class="x">贫</b></p><p>资金</p>').split()[:2] == ["扶贫", "资金"]
+
+
+def test_single_character_queries_are_ordered_by_date(seed):
+    older = publish(title="区区区区", published_at=timezone.now() - datetime.timedelta(days=9))
+    newer = publish(title="本区")
+    assert not SearchQuery.parse("区").rankable and SearchQuery.parse("区 ab").rankable
+    assert list(Item.objects.search("区").by_relevance("区")) == [newer, older]
