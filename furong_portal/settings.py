@@ -133,6 +133,8 @@ LOGIN_URL = "admin:login"
 # --- Internationalisation ------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
+# The only language: a browser asking for English still gets the Chinese back office.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
