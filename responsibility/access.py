@@ -99,12 +99,14 @@ CUSTOM_PERMISSION_NAMES = {("disclosure", "review_item"): "Can review 政府信�
 
 
 def roles_sync(*, apps=None) -> None:
-    """Create or update the role groups with exactly the permissions above.
+    """Create the role groups if missing and grant them the permissions above.
 
-    Runs from the data migration (with the historical `apps`) and may be run again
-    (`manage.py sync_roles`) after a flushed test database or a change of this table.
-    Content types and permissions are created when missing, because on a fresh
-    install they would otherwise only appear after the last migration."""
+    Permissions are added, never replaced: other apps' migrations grant their own
+    to the same groups (e.g. `tasks`). Runs from the data migration (with the
+    historical `apps`) and may be run again (`manage.py sync_roles`) after a flushed
+    test database or a change of this table. Content types and permissions are
+    created when missing, because on a fresh install they would otherwise only
+    appear after the last migration."""
     from django.apps import apps as global_apps
 
     apps = apps or global_apps
@@ -125,7 +127,7 @@ def roles_sync(*, apps=None) -> None:
                 )
                 permissions.append(permission)
         group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(permissions)
+        group.permissions.add(*permissions)
 
 
 def roles_remove(*, apps=None) -> None:

@@ -5,7 +5,7 @@ from responsibility.access import ROLES, roles_sync
 
 
 class Command(BaseCommand):
-    help = "按 responsibility/access.py 中的定义创建或更新角色（信息员、审核员、区政务公开办）及其权限。"
+    help = "按 responsibility/access.py 中的定义创建角色（信息员、审核员、区政务公开办）并授予其权限（只增不减）。"
 
     def handle(self, *args, **options):
         with transaction.atomic():
