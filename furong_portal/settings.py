@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "responsibility",
     "tasks",
     "disclosure",
+    "disclosure.requests",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,17 @@ SESSION_SAVE_EVERY_REQUEST = True
 # and failed login goes to the audit log (responsibility/audit.py).
 AUTHENTICATION_BACKENDS = ["responsibility.audit.LockoutModelBackend"]
 LOGIN_URL = "admin:login"
+
+# --- 依申请公开: abuse limits of the public request form ---------------------------
+
+# (how many, per seconds) per client address and per identity number; kept in the cache.
+REQUESTS_RATE_LIMITS = {
+    "submit_per_ip": (int(os.environ.get("REQUESTS_SUBMITS_PER_IP_HOUR", "10")), 60 * 60),
+    "submit_per_identity": (int(os.environ.get("REQUESTS_SUBMITS_PER_IDENTITY_DAY", "5")), 24 * 60 * 60),
+    "lookup_per_ip": (int(os.environ.get("REQUESTS_LOOKUPS_PER_IP_HOUR", "30")), 60 * 60),
+}
+# The META key that holds the client's address; behind a reverse proxy e.g. "HTTP_X_REAL_IP".
+REQUESTS_CLIENT_IP_HEADER = os.environ.get("REQUESTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # --- Internationalisation ------------------------------------------------------
 

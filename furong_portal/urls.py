@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("work-points/", include("tasks.urls")),
     path("units/", include("responsibility.urls")),
+    path("requests/", include("disclosure.requests.urls")),
     path("", include("disclosure.urls")),
 ]
 

@@ -1,0 +1,47 @@
+"""Fixed-window rate limits kept in Django's cache, so no outside service is needed.
+
+Keys are hashes: neither client addresses nor identity numbers are written to the cache."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+DEFAULT_LIMITS = {
+    "submit_per_ip": (10, 60 * 60),
+    "submit_per_identity": (5, 24 * 60 * 60),
+    "lookup_per_ip": (30, 60 * 60),
+}
+
+
+def _limit(scope: str) -> tuple[int, int]:
+    return {**DEFAULT_LIMITS, **getattr(settings, "REQUESTS_RATE_LIMITS", {})}[scope]
+
+
+def _key(scope: str, value: str) -> str:
+    limit, window = _limit(scope)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{value}".encode()).hexdigest()[:32]
+    return f"requests:rate:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def exceeded(scope: str, value: str) -> bool:
+    """True once `value` has used up the scope's allowance in the current window."""
+    limit, _ = _limit(scope)
+    return (cache.get(_key(scope, value)) or 0) >= limit
+
+
+def record(scope: str, value: str) -> None:
+    _, window = _limit(scope)
+    key = _key(scope, value)
+    if not cache.add(key, 1, timeout=window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+
+
+def client_ip(request) -> str:
+    header = getattr(settings, "REQUESTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
+    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[0].strip()
