@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -12,7 +11,7 @@ from .forms import DueDateForm
 from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, WorkPointParty, WorkPointSetting
 from .resources import WorkPointResource
 from .selectors import task_history
-from .services import task_due_on_set, work_point_setting_update, work_points_tasks_sync
+from .services import task_due_on_set, tasks_due_on_set, work_point_setting_update, work_points_tasks_sync
 from .views import (
     ColumnFreshnessView,
     CompletionMatrixView,
@@ -172,14 +171,13 @@ class TaskAdmin(RoleScopedAdmin):
             raise PermissionDenied
         form = DueDateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
+            due_on = form.cleaned_data["due_on"]
             try:
-                with transaction.atomic():
-                    for task in queryset.select_related("work_point__section__document"):
-                        task_due_on_set(task=task, due_on=form.cleaned_data["due_on"])
+                changed = tasks_due_on_set(tasks=queryset, due_on=due_on)
             except ValidationError as error:
                 self.message_user(request, "；".join(error.messages), messages.ERROR)
                 return None
-            self.message_user(request, f"已将 {queryset.count()} 个任务的截止日期改为 {form.cleaned_data['due_on']:%Y-%m-%d}。")
+            self.message_user(request, f"已将 {changed} 个任务的截止日期改为 {due_on:%Y-%m-%d}。")
             return None
         return TemplateResponse(
             request,

@@ -144,19 +144,22 @@ def _days_between(moment: datetime | None, today: date) -> int | None:
     return None if moment is None else (today - timezone.localdate(moment)).days
 
 
-def _responsible_units(columns: list[Column]) -> dict[int, list[Unit]]:
-    """Active units answering for each column: named in a duty, or members of a
-    collective named in one."""
-    units = {unit.pk: unit for unit in Unit.objects.filter(is_active=True)}
+def _responsible_units() -> dict[int, list[Unit]]:
+    """Active units answering for each column with a duty: named in it, or members of
+    a collective named in it. Columns without a duty are absent."""
+    active = {unit.pk: unit for unit in Unit.objects.filter(is_active=True)}
     members = defaultdict(list)
     for collective_id, unit_id in Collective.members.through.objects.values_list("collective_id", "unit_id"):
         members[collective_id].append(unit_id)
-    responsible = defaultdict(dict)
+    responsible: dict[int, dict[int, Unit]] = defaultdict(dict)
     for column_id, unit_id, collective_id in Duty.objects.values_list("column_id", "unit_id", "collective_id"):
+        column_units = responsible[column_id]
         for candidate in [unit_id] if unit_id else members[collective_id]:
-            if candidate in units:
-                responsible[column_id][candidate] = units[candidate]
-    return {column.pk: sorted(responsible[column.pk].values(), key=lambda u: (u.order, u.name)) for column in columns}
+            if candidate in active:
+                column_units[candidate] = active[candidate]
+    return {
+        column_id: sorted(found.values(), key=lambda u: (u.order, u.name)) for column_id, found in responsible.items()
+    }
 
 
 def column_freshness(*, today: date | None = None, now: datetime | None = None) -> FreshnessReport:
@@ -175,8 +178,7 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
         .values("column_id")
         .annotate(count=Count("pk"), last=Max("published_at"))
     }
-    with_duties = set(Duty.objects.values_list("column_id", flat=True))
-    responsible = _responsible_units(columns)
+    responsible = _responsible_units()
 
     subtree: dict[int, tuple[int, datetime | None]] = {}
 
@@ -210,8 +212,8 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
                 last_published_at=last,
                 days_since=days_since,
                 status=status,
-                assessed=not children[column.pk] or column.pk in with_duties,
-                units=responsible[column.pk],
+                assessed=not children[column.pk] or column.pk in responsible,
+                units=responsible.get(column.pk, []),
             )
         )
     report = FreshnessReport(today=today, columns=entries)

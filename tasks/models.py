@@ -165,6 +165,11 @@ def chinese_numeral(number: int) -> str:
 AT_RISK_DAYS = 30
 
 
+def check_due_on(due_on, *, issued_on) -> None:
+    if due_on < issued_on:
+        raise ValidationError({"due_on": f"截止日期不能早于工作要点印发日期（{issued_on:%Y-%m-%d}）。"})
+
+
 class Schedule(models.TextChoices):
     """How a task or a work point stands against its due date (computed, never stored)."""
 
@@ -247,9 +252,7 @@ class Task(models.Model):
 
     def clean(self) -> None:
         if self.due_on and self.work_point_id:
-            issued_on = self.work_point.section.document.issued_on
-            if self.due_on < issued_on:
-                raise ValidationError({"due_on": f"截止日期不能早于工作要点印发日期（{issued_on:%Y-%m-%d}）。"})
+            check_due_on(self.due_on, issued_on=self.work_point.section.document.issued_on)
 
     @property
     def is_lead(self) -> bool:

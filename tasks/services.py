@@ -31,6 +31,7 @@ from .models import (
     WorkPoint,
     WorkPointParty,
     WorkPointSetting,
+    check_due_on,
 )
 from .selectors import evidence_items_for, unit_reminder_tasks
 
@@ -190,6 +191,15 @@ def task_due_on_set(*, task: Task, due_on: date) -> Task:
     task.full_clean()
     task.save(update_fields=["due_on", "updated_at"])
     return task
+
+
+@transaction.atomic
+def tasks_due_on_set(*, tasks, due_on: date) -> int:
+    """Give all `tasks` (a queryset) the same due date; returns how many changed."""
+    plans = PlanDocument.objects.filter(sections__work_points__tasks__in=tasks).distinct()
+    for issued_on in plans.values_list("issued_on", flat=True):
+        check_due_on(due_on, issued_on=issued_on)
+    return Task.objects.filter(pk__in=tasks.values("pk")).update(due_on=due_on, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -14,14 +14,14 @@ from django.utils import timezone
 from responsibility.access import ROLE_DISTRICT_OFFICE
 from tasks.models import PlanDocument, ProgressReport, Task, TaskReview
 from tasks.selectors import evidence_items_for
-from tasks.services import plan_tasks_sync, progress_report_submit, task_due_on_set, task_review
+from tasks.services import plan_tasks_sync, progress_report_submit, task_review, tasks_due_on_set
 
 DEMO_USERNAME = "demo-progress"
 # Shares of tasks ending in each outcome; the rest stay not started.
 OUTCOMES = (("done", 0.35), ("in_review", 0.12), ("returned", 0.08), ("in_progress", 0.2))
 # Due dates are moved relative to today so that every schedule state shows up:
 # points 1–5 overdue, 6–10 due within 30 days, the rest later.
-DUE_OFFSETS = ((5, -30), (10, 20), (20, 120))
+DUE_OFFSETS = ((5, -30), (10, 20), (100, 120))
 SUMMARIES = (
     "已在政府信息公开平台相应栏目集中公开，并建立动态更新机制。",
     "已梳理完成并公开，明确专人负责后续更新。",
@@ -69,9 +69,13 @@ class Command(BaseCommand):
             reporter, reviewer = self._accounts()
             rng = random.Random(seed)
             outcomes = Counter()
-            for task in Task.objects.for_plan(plan).with_related().order_by("work_point__number", "unit__order"):
-                days = next(offset for last_point, offset in DUE_OFFSETS if task.work_point.number <= last_point)
-                task_due_on_set(task=task, due_on=today + timedelta(days=days))
+            tasks = Task.objects.for_plan(plan)
+            first = 1
+            for last, days in DUE_OFFSETS:
+                in_range = tasks.filter(work_point__number__gte=first, work_point__number__lte=last)
+                tasks_due_on_set(tasks=in_range, due_on=today + timedelta(days=days))
+                first = last + 1
+            for task in tasks.with_related().order_by("work_point__number", "unit__order"):
                 outcome = self._outcome(rng)
                 outcomes[outcome] += 1
                 if outcome != "not_started":
