@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 admin.site.site_header = "芙蓉区政府信息公开平台 · 管理后台"
 admin.site.site_title = "芙蓉区政府信息公开平台"
 admin.site.index_title = "内容管理"
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's among them).
+    return redirect(static_url("img/favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("work-points/", include("tasks.urls")),
     path("units/", include("responsibility.urls")),
