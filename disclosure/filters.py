@@ -8,13 +8,35 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from responsibility.models import Column, Unit
 
 from .models import Genre, Item, Theme
 
 FIRST_YEAR = 2000
+
+
+class Select(forms.Select):
+    """A <select> rendered in Python. Django renders every <option> through a template
+    of its own, which made the search form's ~130 options cost more than the rest of
+    the page; the markup is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]), options)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -54,6 +76,7 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("label", "发布机构")
         kwargs.setdefault("queryset", Unit.objects.filter(is_active=True).only("pk", "name"))
         kwargs.setdefault("empty_label", "全部机构")
+        kwargs.setdefault("widget", Select)
         super().__init__(**kwargs)
 
 
@@ -64,6 +87,7 @@ class ItemSearchFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="关键词", method="filter_keywords", max_length=100)
     column = django_filters.ChoiceFilter(
+        widget=Select,
         label="栏目（含下级栏目）", choices=column_choices, method="filter_column", empty_label="全部栏目"
     )
     unit = UnitFilter()
@@ -71,15 +95,17 @@ class ItemSearchFilter(django_filters.FilterSet):
         label="发布日期自", method="filter_start", widget=forms.DateInput(attrs={"type": "date"})
     )
     end = django_filters.DateFilter(label="至", method="filter_end", widget=forms.DateInput(attrs={"type": "date"}))
-    theme = django_filters.ChoiceFilter(label="主题分类", choices=Theme.choices, empty_label="全部主题")
-    genre = django_filters.ChoiceFilter(label="体裁", choices=Genre.choices, empty_label="全部体裁")
+    theme = django_filters.ChoiceFilter(widget=Select, label="主题分类", choices=Theme.choices, empty_label="全部主题")
+    genre = django_filters.ChoiceFilter(widget=Select, label="体裁", choices=Genre.choices, empty_label="全部体裁")
     validity = django_filters.ChoiceFilter(
+        widget=Select,
         label="规范性文件",
         choices=(("normative", "全部规范性文件"), *Item.Validity.choices),
         method="filter_validity",
         empty_label="不限",
     )
     sort = django_filters.ChoiceFilter(
+        widget=Select,
         label="排序",
         choices=((SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按发布日期")),
         method="filter_nothing",
@@ -123,9 +149,10 @@ class DocumentFilter(django_filters.FilterSet):
 
     unit = UnitFilter()
     year = django_filters.ChoiceFilter(
+        widget=Select,
         label="发布年份", choices=year_choices, method=filter_year, empty_label="全部年份"
     )
-    validity = django_filters.ChoiceFilter(label="有效性", choices=Item.Validity.choices, empty_label="全部")
+    validity = django_filters.ChoiceFilter(widget=Select, label="有效性", choices=Item.Validity.choices, empty_label="全部")
     doc_number = django_filters.CharFilter(label="文号", method="filter_doc_number", max_length=60)
     q = django_filters.CharFilter(label="标题或正文关键词", method="filter_keywords", max_length=100)
 
@@ -146,6 +173,7 @@ class ColumnItemFilter(django_filters.FilterSet):
     """A column's list: by year of publication and by publishing unit."""
 
     year = django_filters.ChoiceFilter(
+        widget=Select,
         label="发布年份", choices=year_choices, method=filter_year, empty_label="全部年份"
     )
     unit = UnitFilter()

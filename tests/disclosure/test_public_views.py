@@ -299,3 +299,16 @@ def test_item_page_is_modified_when_an_interpretation_is_published(client, seed)
     Item.objects.filter(pk=interpretation.pk).update(updated_at=later)
     again = client.get(document.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200 and "解读" in text(again)
+
+
+def test_filter_selects_render_like_djangos_own(seed):
+    from django import forms
+
+    from disclosure.filters import ItemSearchFilter, Select
+
+    choices = (("", "全部"), ("a", "甲 & 乙"), ("b", "<b>"))
+    ours = Select(choices=choices).render("theme", "a", {"id": "id_theme"})
+    djangos = forms.Select(choices=choices).render("theme", "a", {"id": "id_theme"})
+    assert ours == "".join(line.strip() for line in djangos.splitlines())
+    form = ItemSearchFilter({"unit": "x"}, queryset=Item.objects.all()).form
+    assert '<select name="unit" aria-describedby="id_unit_error" aria-invalid="true" id="id_unit">' in str(form["unit"])
