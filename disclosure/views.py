@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
@@ -29,8 +29,8 @@ FULL_PAGE_RANGE = 20
 PUBLIC_MAX_AGE = 300
 ELDER_MODE_COOKIE = "elder_mode"
 # Quick entries of the home page (seed column slugs): 政府信息公开指南, 政府信息公开制度,
-# 政府信息公开年报, 依申请公开.
-GUIDE_SLUG, RULES_SLUG, ANNUAL_REPORT_SLUG, REQUESTS_SLUG = "1", "2", "4", "5"
+# 政府信息公开年报.
+GUIDE_SLUG, RULES_SLUG, ANNUAL_REPORT_SLUG = "1", "2", "4"
 
 
 class PublicCacheMixin:
@@ -80,14 +80,6 @@ class PaginatedMixin:
         return {"page_obj": page, "paginator": paginator, "page_range": page_range, "items": page.object_list}
 
 
-def requests_url() -> str:
-    """依申请公开: the online request service once it is installed, else its column."""
-    try:
-        return reverse("requests:index")
-    except NoReverseMatch:
-        return reverse("disclosure:column", args=(REQUESTS_SLUG,))
-
-
 def column_tree():
     """All columns as roots with `children` prefetched two levels deep, duties included."""
     return (
@@ -114,7 +106,7 @@ class HomeView(PublicCacheMixin, TemplateView):
                 ("政府信息公开指南", reverse("disclosure:column", args=(GUIDE_SLUG,))),
                 ("政府信息公开制度", reverse("disclosure:column", args=(RULES_SLUG,))),
                 ("政府文件库", reverse("disclosure:documents")),
-                ("依申请公开", requests_url()),
+                ("依申请公开", reverse("requests:index")),
                 ("政府信息公开年报", reverse("disclosure:column", args=(ANNUAL_REPORT_SLUG,))),
             ),
             **kwargs,
