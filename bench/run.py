@@ -8,7 +8,8 @@ database already holds that many), collects static files, starts gunicorn on
 127.0.0.1 with production settings (DEBUG off, whitenoise, persistent DB
 connections), and drives each page with a bounded load generator on loopback:
 `--concurrency` client processes, each sending requests one after another on a
-fresh connection for `--duration` seconds (at most `--max-requests` each). The
+fresh connection for `--duration` seconds per page (at most `--max-requests`
+each), in `--rounds` slices that take the pages in turn. The
 baseline is a static file (the stylesheet) served by the same gunicorn through
 whitenoise in the same run; every page is reported as requests per second and
 95th-percentile latency, and as the ratio of each to the baseline.
@@ -44,7 +45,8 @@ def parse_args():
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per page")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per page in all")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved slices of each page's time")
     parser.add_argument("--max-requests", type=int, default=20_000, help="upper bound per client and page")
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     return parser.parse_args()
@@ -147,16 +149,32 @@ def client(job) -> tuple[list[float], int]:
     return latencies, errors
 
 
-def measure(pool, args, port, path) -> dict:
-    for _ in range(5):  # warm the workers' connections and caches
-        get(port, path)
-    started = time.perf_counter()
-    results = pool.map(client, [(port, path, args.duration, args.max_requests)] * args.concurrency)
-    elapsed = time.perf_counter() - started
-    latencies = sorted(latency for part, _ in results for latency in part)
-    errors = sum(errors for _, errors in results)
-    p95 = statistics.quantiles(latencies, n=100)[94] if len(latencies) >= 2 else float("nan")
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed, "p95_ms": p95 * 1000}
+def measure(pool, args, port, pages) -> list[dict]:
+    """Each page for `duration` seconds in all, split into `rounds` interleaved slices
+    so that a change in the machine's load during the run hits every page alike."""
+    for _, path in pages:
+        for _ in range(5):  # warm the workers' connections and caches
+            get(port, path)
+    slice_seconds = args.duration / args.rounds
+    latencies = [[] for _ in pages]
+    errors = [0] * len(pages)
+    elapsed = [0.0] * len(pages)
+    for _ in range(args.rounds):
+        for index, (_, path) in enumerate(pages):
+            started = time.perf_counter()
+            jobs = [(port, path, slice_seconds, args.max_requests // args.rounds)] * args.concurrency
+            for part, failed in pool.map(client, jobs):
+                latencies[index].extend(part)
+                errors[index] += failed
+            elapsed[index] += time.perf_counter() - started
+    results = []
+    for index in range(len(pages)):
+        done = sorted(latencies[index])
+        p95 = statistics.quantiles(done, n=100)[94] if len(done) >= 2 else float("nan")
+        results.append(
+            {"requests": len(done), "errors": errors[index], "rps": len(done) / elapsed[index], "p95_ms": p95 * 1000}
+        )
+    return results
 
 
 def start_gunicorn(args, env, port) -> subprocess.Popen:
@@ -192,7 +210,7 @@ def main():
     server = start_gunicorn(args, env, port)
     try:
         with multiprocessing.Pool(args.concurrency) as pool:
-            results = [(label, path, measure(pool, args, port, path)) for label, path in pages]
+            results = [(label, path, result) for (label, path), result in zip(pages, measure(pool, args, port, pages))]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -200,8 +218,8 @@ def main():
     print()
     print(
         f"{state['count']} items on {state['vendor']}; gunicorn {args.workers} sync workers; "
-        f"{args.concurrency} client processes × {args.duration:g} s per page; "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f"{args.concurrency} client processes × {args.duration:g} s per page in {args.rounds} rounds; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
     )
     print(f"| page | req/s | p95 ms | req/s ÷ static | p95 ÷ static | errors |")
     print("|---|---:|---:|---:|---:|---:|")
