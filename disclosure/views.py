@@ -66,7 +66,7 @@ def public_cached(view, max_age=PUBLIC_MAX_AGE):
 
 
 class PaginatedMixin:
-    """Paginates `self.object_list` into the context with a page range fit for links."""
+    """Context for one page of a list, with a page range fit for links."""
 
     page_size = PAGE_SIZE
 
