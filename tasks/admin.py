@@ -122,7 +122,7 @@ class TaskAdmin(RoleScopedAdmin):
         return tasks_visible_to(request.user).with_related()
 
     def get_list_filter(self, request):
-        return (*self.list_filter, "unit") if is_office_staff(request.user) else self.list_filter
+        return (*self.list_filter, "work_point", "unit") if is_office_staff(request.user) else self.list_filter
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"due_on"} if self.has_change_permission(request, obj) else set()

@@ -14,12 +14,12 @@ HEADER_FILL = PatternFill("solid", fgColor="F6F8FA")
 
 SCORECARD_COLUMNS = (
     ("责任单位", lambda card: card.unit.name),
-    ("任务数", lambda card: card.tasks_total),
-    ("已完成", lambda card: card.tasks_done),
-    ("待审核", lambda card: card.tasks_in_review),
-    ("30天内到期", lambda card: card.tasks_due_soon),
-    ("已逾期", lambda card: card.tasks_overdue),
-    ("完成率（%）", lambda card: card.completion_percent),
+    ("任务数", lambda card: card.tasks.total),
+    ("已完成", lambda card: card.tasks.done),
+    ("待审核", lambda card: card.tasks.in_review),
+    ("30天内到期", lambda card: card.tasks.due_soon),
+    ("已逾期", lambda card: card.tasks.overdue),
+    ("完成率（%）", lambda card: card.tasks.done_percent),
     ("负责栏目", lambda card: card.columns_total),
     ("空白栏目", lambda card: card.columns_empty),
     ("未及时更新栏目", lambda card: card.columns_stale),

@@ -138,13 +138,30 @@ def section_progress(progress: list[PointProgress]) -> list[SectionProgress]:
 
 
 @dataclass
-class PlanTotals:
-    tasks: int = 0
+class TaskCounts:
+    total: int = 0
     done: int = 0
     in_review: int = 0
     returned: int = 0
-    at_risk: int = 0
+    due_soon: int = 0
     overdue: int = 0
+
+    def add(self, task: Task, today: date) -> None:
+        schedule = task.schedule_on(today)
+        self.total += 1
+        self.done += schedule == Schedule.DONE
+        self.in_review += task.state == Task.State.IN_REVIEW
+        self.returned += task.state == Task.State.RETURNED
+        self.due_soon += schedule == Schedule.AT_RISK
+        self.overdue += schedule == Schedule.OVERDUE
+
+    @property
+    def done_percent(self) -> int | None:
+        return percent(Decimal(self.done) / self.total) if self.total else None
+
+
+@dataclass
+class PlanTotals(TaskCounts):
     completion: Decimal | None = None
 
     @property
@@ -154,17 +171,10 @@ class PlanTotals:
 
 def plan_totals(progress: list[PointProgress]) -> PlanTotals:
     """Task counts of the whole plan; its completion is the mean of its points' (those with tasks)."""
-    totals = PlanTotals()
+    totals = PlanTotals(completion=mean_completion(progress))
     for entry in progress:
         for task in entry.tasks:
-            schedule = task.schedule_on(entry.today)
-            totals.tasks += 1
-            totals.done += task.state == Task.State.DONE
-            totals.in_review += task.state == Task.State.IN_REVIEW
-            totals.returned += task.state == Task.State.RETURNED
-            totals.at_risk += schedule == Schedule.AT_RISK
-            totals.overdue += schedule == Schedule.OVERDUE
-    totals.completion = mean_completion(progress)
+            totals.add(task, entry.today)
     return totals
 
 
@@ -180,26 +190,13 @@ def tasks_with_public_summary(queryset):
     )
 
 
-@dataclass
-class UnitPublicProgress:
-    unit: Unit
-    total: int = 0
-    done: int = 0
-
-    @property
-    def percent(self) -> int:
-        return percent(Decimal(self.done) / self.total)
-
-
-def public_unit_progress(progress: list[PointProgress]) -> list[UnitPublicProgress]:
+def public_unit_progress(progress: list[PointProgress]) -> list[tuple[Unit, TaskCounts]]:
     """Per unit: tasks assigned and tasks the office approved as done."""
-    rows: dict[int, UnitPublicProgress] = {}
+    rows: dict[int, tuple[Unit, TaskCounts]] = {}
     for entry in progress:
         for task in entry.tasks:
-            row = rows.setdefault(task.unit_id, UnitPublicProgress(unit=task.unit))
-            row.total += 1
-            row.done += task.state == Task.State.DONE
-    return sorted(rows.values(), key=lambda row: (row.unit.order, row.unit.name))
+            rows.setdefault(task.unit_id, (task.unit, TaskCounts()))[1].add(task, entry.today)
+    return sorted(rows.values(), key=lambda row: (row[0].order, row[0].name))
 
 
 # --- District-office dashboards -------------------------------------------------
@@ -236,19 +233,11 @@ def completion_matrix(progress: list[PointProgress]) -> CompletionMatrix:
 @dataclass
 class UnitScorecard:
     unit: Unit
-    tasks_total: int = 0
-    tasks_done: int = 0
-    tasks_in_review: int = 0
-    tasks_due_soon: int = 0
-    tasks_overdue: int = 0
+    tasks: TaskCounts = field(default_factory=TaskCounts)
     columns_total: int = 0
     columns_empty: int = 0
     columns_stale: int = 0
     items_this_year: int = 0
-
-    @property
-    def completion_percent(self) -> int | None:
-        return percent(Decimal(self.tasks_done) / self.tasks_total) if self.tasks_total else None
 
 
 def unit_scorecards(
@@ -258,15 +247,8 @@ def unit_scorecards(
     cards = {unit.pk: UnitScorecard(unit=unit) for unit in Unit.objects.filter(is_active=True)}
     for entry in progress:
         for task in entry.tasks:
-            card = cards.get(task.unit_id)
-            if card is None:
-                continue
-            card.tasks_total += 1
-            schedule = task.schedule_on(today)
-            card.tasks_done += schedule == Schedule.DONE
-            card.tasks_in_review += task.state == Task.State.IN_REVIEW
-            card.tasks_due_soon += schedule == Schedule.AT_RISK
-            card.tasks_overdue += schedule == Schedule.OVERDUE
+            if task.unit_id in cards:
+                cards[task.unit_id].tasks.add(task, today)
     for unit_id, columns in freshness.unit_columns.items():
         if unit_id in cards:
             cards[unit_id].columns_total = len(columns)

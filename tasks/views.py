@@ -210,9 +210,12 @@ class OfficeExportView(OfficePageMixin, View):
 
 
 class TaskFormMixin(AdminPageMixin):
-    """A form acting on one task; `action` decides who may open it (tasks.access)."""
+    """A form acting on one task; `action` decides who may open it (tasks.access), and
+    the form is only shown while the task is in one of `open_states`."""
 
     action = Action.VIEW
+    open_states: tuple[str, ...] = ()
+    closed_message = ""
 
     def dispatch(self, request, *args, **kwargs):
         self.task = task_get_for(request.user, kwargs["pk"], self.action)
@@ -220,6 +223,12 @@ class TaskFormMixin(AdminPageMixin):
 
     def task_url(self) -> str:
         return reverse("admin:tasks_task_change", args=(self.task.pk,))
+
+    def get(self, request, *args, **kwargs):
+        if self.task.state not in self.open_states:
+            messages.warning(request, self.closed_message.format(state=self.task.get_state_display()))
+            return HttpResponseRedirect(self.task_url())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -243,13 +252,9 @@ class TaskReportView(TaskFormMixin, FormView):
     template_name = "tasks/admin/task_report.html"
     form_class = ProgressReportForm
     action = Action.REPORT
+    open_states = Task.REPORTABLE_STATES
+    closed_message = "该任务当前为“{state}”，不能填报进展。"
     title = "填报任务进展"
-
-    def get(self, request, *args, **kwargs):
-        if self.task.state not in Task.REPORTABLE_STATES:
-            messages.warning(request, "该任务当前不能填报：" + self.task.get_state_display() + "。")
-            return HttpResponseRedirect(self.task_url())
-        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "task": self.task}
@@ -275,13 +280,9 @@ class TaskReviewView(TaskFormMixin, FormView):
     template_name = "tasks/admin/task_review.html"
     form_class = TaskReviewForm
     action = Action.REVIEW
+    open_states = (Task.State.IN_REVIEW,)
+    closed_message = "该任务当前为“{state}”，没有待审核的报告。"
     title = "审核任务进展"
-
-    def get(self, request, *args, **kwargs):
-        if self.task.state != Task.State.IN_REVIEW:
-            messages.warning(request, "该任务当前没有待审核的报告。")
-            return HttpResponseRedirect(self.task_url())
-        return super().get(request, *args, **kwargs)
 
     def perform(self, form):
         review = task_review(

@@ -53,10 +53,9 @@ def review_url(task):
     return reverse("admin:tasks_task_review", args=(task.pk,))
 
 
-def report_post(task, **overrides):
-    data = {"reported_on": timezone.localdate().isoformat(), "text": "已完成本单位工作。",
+def report_post(**overrides):
+    return {"reported_on": timezone.localdate().isoformat(), "text": "已完成本单位工作。",
             "public_summary": "已公开。", "is_final": "on", **overrides}
-    return data
 
 
 def put_in_review(world):
@@ -82,14 +81,14 @@ def test_a_unit_cannot_open_another_units_task(world):
 
 
 def test_a_forged_report_on_another_units_task_is_refused(world):
-    response = client_for(world.a_editor).post(report_url(world.task_b), report_post(world.task_b, evidence_items=[world.item_a.pk]))
+    response = client_for(world.a_editor).post(report_url(world.task_b), report_post(evidence_items=[world.item_a.pk]))
     assert response.status_code == 404
     assert not ProgressReport.objects.exists()
 
 
 def test_another_units_item_cannot_be_posted_as_evidence(world):
     response = client_for(world.a_editor).post(
-        report_url(world.task_a), report_post(world.task_a, evidence_items=[world.item_b.pk])
+        report_url(world.task_a), report_post(evidence_items=[world.item_b.pk])
     )
     assert response.status_code == 200
     assert "evidence_items" in response.context["form"].errors
@@ -105,15 +104,18 @@ def test_the_evidence_choices_are_the_units_own_published_items(world):
 def test_a_unit_reports_with_evidence_and_its_reviewer_may_too(world):
     response = client_for(world.a_editor).post(
         report_url(world.task_a),
-        {**report_post(world.task_a, evidence_items=[world.item_a.pk]), "is_final": "", "files": [pdf_upload()]},
+        {**report_post(evidence_items=[world.item_a.pk]), "is_final": "", "files": [pdf_upload()]},
     )
     assert response.status_code == 302
     report = ProgressReport.objects.get()
     assert list(report.evidence_items.all()) == [world.item_a] and report.files.count() == 1
-    response = client_for(world.a_reviewer).post(report_url(world.task_a), report_post(world.task_a, evidence_items=[world.item_a.pk]))
+    response = client_for(world.a_reviewer).post(report_url(world.task_a), report_post(evidence_items=[world.item_a.pk]))
     assert response.status_code == 302
     world.task_a.refresh_from_db()
     assert world.task_a.state == Task.State.IN_REVIEW
+    response = client_for(world.a_editor).get(report_url(world.task_a), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:tasks_task_change", args=(world.task_a.pk,))
+    assert "该任务当前为“待审核”，不能填报进展。" in response.content.decode()
 
 
 def test_a_unit_cannot_review_change_due_dates_or_open_dashboards(world):
@@ -151,7 +153,7 @@ def test_evidence_files_are_downloaded_only_by_the_unit_and_the_office(world):
 def test_the_office_reviews_but_never_reports_for_a_unit(world):
     client = client_for(world.office)
     assert client.get(report_url(world.task_a)).status_code == 403
-    assert client.post(report_url(world.task_a), report_post(world.task_a)).status_code == 403
+    assert client.post(report_url(world.task_a), report_post()).status_code == 403
     put_in_review(world)
     response = client.post(review_url(world.task_a), {"decision": "returned", "comment": ""})
     assert response.status_code == 200 and "comment" in response.context["form"].errors

@@ -32,7 +32,7 @@ def get(client, name, **params):
 def test_dashboard_totals_charts_and_risk(played, office_client):
     response = get(office_client, "tasks_office")
     totals = response.context["totals"]
-    assert (totals.tasks, totals.done, totals.in_review, totals.returned, totals.overdue) == (6, 3, 1, 1, 3)
+    assert (totals.total, totals.done, totals.in_review, totals.returned, totals.overdue) == (6, 3, 1, 1, 3)
     assert totals.percent == 50
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 2 and "各板块完成度" in page and "一、第一板块：50%" in page
@@ -54,7 +54,7 @@ def test_scorecards_for_every_active_unit(played, office_client):
     response = get(office_client, "tasks_office_scorecards")
     cards = {card.unit.name: card for card in response.context["scorecards"]}
     b = cards["乙单位"]
-    assert (b.tasks_total, b.tasks_done, b.tasks_in_review, b.tasks_overdue, b.completion_percent) == (2, 1, 1, 1, 50)
+    assert (b.tasks.total, b.tasks.done, b.tasks.in_review, b.tasks.overdue, b.tasks.done_percent) == (2, 1, 1, 1, 50)
     assert len(cards) == 51 + 4  # the seed's units and the four of the small plan
 
 

@@ -78,8 +78,8 @@ def test_section_and_plan_totals(played):
     sections = section_progress(progress)
     assert [(s.section.number, s.percent) for s in sections] == [("一", 50), ("二", None)]  # (1/3 + 2/3) / 2
     totals = plan_totals(progress)
-    assert (totals.tasks, totals.done, totals.in_review, totals.returned) == (6, 3, 1, 1)
-    assert (totals.at_risk, totals.overdue, totals.percent) == (2, 0, 50)  # 乙 and 丙 on point 1
+    assert (totals.total, totals.done, totals.in_review, totals.returned) == (6, 3, 1, 1)
+    assert (totals.due_soon, totals.overdue, totals.percent) == (2, 0, 50)  # 乙 and 丙 on point 1
 
 
 def test_matrix_has_a_cell_per_unit_and_point(played):
@@ -106,12 +106,12 @@ def test_scorecards(played):
         )
     }
     a, b, c, d = (cards[f"{n}单位"] for n in "甲乙丙丁")
-    assert (a.tasks_total, a.tasks_done, a.tasks_overdue, a.completion_percent) == (1, 1, 0, 100)
-    assert (b.tasks_total, b.tasks_done, b.tasks_in_review, b.tasks_overdue) == (2, 1, 1, 1)
-    assert (c.tasks_total, c.tasks_done, c.tasks_overdue) == (2, 1, 1)
-    assert (d.tasks_total, d.tasks_done, d.tasks_overdue, d.tasks_due_soon) == (1, 0, 0, 0)
+    assert (a.tasks.total, a.tasks.done, a.tasks.overdue, a.tasks.done_percent) == (1, 1, 0, 100)
+    assert (b.tasks.total, b.tasks.done, b.tasks.in_review, b.tasks.overdue) == (2, 1, 1, 1)
+    assert (c.tasks.total, c.tasks.done, c.tasks.overdue) == (2, 1, 1)
+    assert (d.tasks.total, d.tasks.done, d.tasks.overdue, d.tasks.due_soon) == (1, 0, 0, 0)
     assert a.items_this_year == 1  # the item of 2024-12-31 23:59 (Beijing time) is last year's
-    assert cards["区财政局"].tasks_total == 0  # the seed plan has no tasks here
+    assert cards["区财政局"].tasks.total == 0  # the seed plan has no tasks here
 
 
 def test_overdue_list_sorted_by_days_and_by_unit(played):
