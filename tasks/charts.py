@@ -88,7 +88,8 @@ def columns(rows: list[tuple[str, int]], *, title: str) -> SafeString:
 
 def _grid(left: int, width: int, top: int, plot_height: int, maximum: int) -> SafeString:
     lines = []
-    for tick in sorted({0, maximum // 2, maximum}):
+    # A middle line only where it falls on a whole number.
+    for tick in (0, maximum // 2, maximum) if maximum % 2 == 0 else (0, maximum):
         y = top + plot_height - plot_height * tick / maximum
         lines.append(
             format_html(
