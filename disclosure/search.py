@@ -144,14 +144,17 @@ def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     """Adds `relevance` (higher is better) for ordering by 相关度."""
     if connection.vendor == "postgresql":
         rank = RawSQL(f"ts_rank({PG_VECTOR}, %s::tsquery)", (query.as_tsquery(),), output_field=FloatField())
-    else:
-        # bm25() is smaller for better matches; negate it so both databases sort descending.
-        rank = RawSQL(
-            f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = disclosure_item.id)",
-            (query.as_fts5(),),
-            output_field=FloatField(),
-        )
-    return queryset.annotate(relevance=rank)
+        return queryset.annotate(relevance=rank)
+    # FTS5 gives its bm25 `rank` only to a query that joins the FTS table under MATCH;
+    # a correlated sub-select per row would run the full-text query once per match
+    # (seconds at 100,000 items). Joining needs `extra()`: expressions cannot add a
+    # table. bm25 is smaller for better matches; negated, both databases sort descending.
+    return queryset.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = disclosure_item.id", f"{FTS_TABLE} MATCH %s"],
+        params=[query.as_fts5()],
+        select={"relevance": f"-{FTS_TABLE}.rank"},
+    )
 
 
 # --- Keeping the index in step (write path, never signals) ----------------------
