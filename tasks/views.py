@@ -37,10 +37,11 @@ class CurrentPlanMixin:
     """The newest year's plan; the portal shows one plan at a time."""
 
     def get_plan(self) -> PlanDocument:
-        plan = PlanDocument.objects.first()
-        if plan is None:
+        if not hasattr(self, "_plan"):
+            self._plan = PlanDocument.objects.first()
+        if self._plan is None:
             raise Http404("尚未导入工作要点。")
-        return plan
+        return self._plan
 
 
 # --- Public pages -----------------------------------------------------------------
