@@ -18,15 +18,17 @@ scheduled publications.
 from __future__ import annotations
 
 import datetime
+import importlib
 import io
 import random
 import zipfile
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -447,6 +449,24 @@ def _write_attachments(rng, planned: list[Item], summary: DemoSummary) -> None:
     summary.attachments = len(rows)
 
 
+@contextmanager
+def _search_index_rebuilt_after():
+    """On PostgreSQL, build the GIN index once after a large load instead of updating it
+    row by row (about four times faster for 100,000 items). The table stays locked
+    until the transaction ends, which only a development or benchmark database sees."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    migration = importlib.import_module("disclosure.migrations.0002_search_index")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.PG_DROP_INDEX)
+        yield
+        # Check the deferred foreign keys now: PostgreSQL builds no index on a table
+        # with pending constraint triggers.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(migration.PG_CREATE_INDEX)
+
+
 def create_demo_items(*, items: int, seed: int = 2020, now: datetime.datetime | None = None, progress=None):
     """Create `items` demo items (interpretations included) and return a DemoSummary."""
     now = now or timezone.now()
@@ -459,14 +479,15 @@ def create_demo_items(*, items: int, seed: int = 2020, now: datetime.datetime | 
     with transaction.atomic():
         planned, _ = _plan(rng, now, columns, items, summary)
         sequences = _allocate_index_numbers(planned)
-        for start in range(0, len(planned), BATCH_SIZE):
-            batch = planned[start : start + BATCH_SIZE]
-            for item in batch:
-                item.search_text = search_text_for(item)
-            Item.objects.bulk_create(batch)
-            fts_replace((item.pk, item.search_text) for item in batch)
-            if progress:
-                progress(start + len(batch), len(planned))
+        with _search_index_rebuilt_after():
+            for start in range(0, len(planned), BATCH_SIZE):
+                batch = planned[start : start + BATCH_SIZE]
+                for item in batch:
+                    item.search_text = search_text_for(item)
+                Item.objects.bulk_create(batch)
+                fts_replace((item.pk, item.search_text) for item in batch)
+                if progress:
+                    progress(start + len(batch), len(planned))
         linked = [item for item in planned if hasattr(item, "demo_successor") or hasattr(item, "demo_interprets")]
         for item in linked:
             item.successor = getattr(item, "demo_successor", None)

@@ -14,13 +14,16 @@ spaces, and each database only has to index whitespace-separated tokens:
 
 from django.db import migrations
 
+# The index statements are also used by the demo data loader (disclosure/demo.py).
+PG_CREATE_INDEX = "CREATE INDEX item_search_vector ON disclosure_item USING gin (search_vector)"
+PG_DROP_INDEX = "DROP INDEX IF EXISTS item_search_vector"
 PG_FORWARD = (
     "ALTER TABLE disclosure_item ADD COLUMN search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
-    "CREATE INDEX item_search_vector ON disclosure_item USING gin (search_vector)",
+    PG_CREATE_INDEX,
 )
 PG_BACKWARD = (
-    "DROP INDEX IF EXISTS item_search_vector",
+    PG_DROP_INDEX,
     "ALTER TABLE disclosure_item DROP COLUMN IF EXISTS search_vector",
 )
 SQLITE_FORWARD = (
