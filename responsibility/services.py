@@ -26,6 +26,16 @@ def party_resolve(name: str) -> Unit | Collective:
     raise ValidationError(f"未知的单位或集合称谓“{name}”：请先在“责任单位”或“别称”中登记。")
 
 
+def party_reference(name: str) -> dict:
+    """The fields a row naming a party stores: the printed name and the unit or collective it means."""
+    party = party_resolve(name)
+    return {
+        "printed_name": name,
+        "unit": party if isinstance(party, Unit) else None,
+        "collective": party if isinstance(party, Collective) else None,
+    }
+
+
 def responsibility_text_split(text: str) -> list[str]:
     """Names in the order printed. "区民政局等各相关部门" names a unit and then a collective."""
     names = []
@@ -37,18 +47,10 @@ def responsibility_text_split(text: str) -> list[str]:
 @transaction.atomic
 def column_duties_replace(*, column: Column, responsibility_text: str) -> list[Duty]:
     """Set the column's printed responsibility text and rebuild its duties from it."""
-    names = responsibility_text_split(responsibility_text)
-    parties = [party_resolve(name) for name in names]
+    references = [party_reference(name) for name in responsibility_text_split(responsibility_text)]
     column.responsibility_text = responsibility_text.strip()
     column.save(update_fields=["responsibility_text"])
     column.duties.all().delete()
     return Duty.objects.bulk_create(
-        Duty(
-            column=column,
-            position=position,
-            printed_name=name,
-            unit=party if isinstance(party, Unit) else None,
-            collective=party if isinstance(party, Collective) else None,
-        )
-        for position, (name, party) in enumerate(zip(names, parties), 1)
+        Duty(column=column, position=position, **reference) for position, reference in enumerate(references, 1)
     )

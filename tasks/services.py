@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from disclosure.uploads import validate_attachment
-from responsibility.models import Collective, Unit
-from responsibility.services import party_resolve
+from responsibility.models import Unit
+from responsibility.services import party_reference
 
 from .freshness import Freshness, column_freshness
 from .models import (
@@ -56,20 +56,13 @@ def units_clause_parse(clause: str) -> list[tuple[str, str]]:
 def work_point_parties_replace(*, work_point: WorkPoint, units_clause: str) -> list[WorkPointParty]:
     """Set the point's closing clause and rebuild its units from it."""
     parsed = units_clause_parse(units_clause)
-    resolved = [(name, role, party_resolve(name)) for name, role in parsed]
+    resolved = [(role, party_reference(name)) for name, role in parsed]
     work_point.units_clause = units_clause.strip()
     work_point.save(update_fields=["units_clause"])
     work_point.parties.all().delete()
     return WorkPointParty.objects.bulk_create(
-        WorkPointParty(
-            work_point=work_point,
-            position=position,
-            role=role,
-            printed_name=name,
-            unit=party if isinstance(party, Unit) else None,
-            collective=party if isinstance(party, Collective) else None,
-        )
-        for position, (name, role, party) in enumerate(resolved, 1)
+        WorkPointParty(work_point=work_point, position=position, role=role, **reference)
+        for position, (role, reference) in enumerate(resolved, 1)
     )
 
 
