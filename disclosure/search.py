@@ -62,12 +62,16 @@ def _run_tokens(run: str) -> list[str]:
     return [run]
 
 
-def tokenize(text: str) -> list[str]:
-    """The token stream of `text`, in order (see the module docstring)."""
+def _tokens(normalised: str) -> list[str]:
     tokens: list[str] = []
-    for run in TOKEN_RUN.findall(normalise(text)):
+    for run in TOKEN_RUN.findall(normalised):
         tokens.extend(_run_tokens(run))
     return tokens
+
+
+def tokenize(text: str) -> list[str]:
+    """The token stream of `text`, in order (see the module docstring)."""
+    return _tokens(normalise(text))
 
 
 def search_text_from(*parts: str) -> str:
@@ -76,8 +80,7 @@ def search_text_from(*parts: str) -> str:
     han: dict[str, None] = {}
     for part in parts:
         plain = normalise(strip_tags(part))
-        for run in TOKEN_RUN.findall(plain):
-            stream.extend(_run_tokens(run))
+        stream.extend(_tokens(plain))
         for run in HAN_RUN.findall(plain):
             han.update(dict.fromkeys(run))
     return " ".join(stream[:MAX_STREAM_TOKENS] + list(han))

@@ -149,3 +149,12 @@ def test_single_character_queries_are_ordered_by_date(seed):
     newer = publish(title="本区")
     assert not SearchQuery.parse("区").rankable and SearchQuery.parse("区 ab").rankable
     assert list(Item.objects.search("区").by_relevance("区")) == [newer, older]
+
+
+def test_rebuild_command_reindexes_items(seed):
+    from django.core.management import call_command
+
+    item = publish(title="关于河长制的通知")
+    Item.objects.filter(pk=item.pk).update(search_text="")
+    call_command("rebuild_search_index", verbosity=0)
+    assert Item.objects.search("河长").get() == item
