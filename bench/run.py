@@ -221,7 +221,7 @@ def main():
         f"{args.concurrency} client processes × {args.duration:g} s per page in {args.rounds} rounds; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
     )
-    print(f"| page | req/s | p95 ms | req/s ÷ static | p95 ÷ static | errors |")
+    print("| page | req/s | p95 ms | req/s ÷ static | p95 ÷ static | errors |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, _, result in results:
         print(

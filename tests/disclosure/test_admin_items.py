@@ -11,28 +11,13 @@ from disclosure import services
 from disclosure.models import Item, ItemRevision
 from responsibility.models import AuditEvent
 from tests.disclosure.admin_helpers import CSV_HEADER, csv_upload, item_form
-from tests.disclosure.staff import COLUMN_A, UNIT_A, column, district_officer, editor_of, reviewer_of, unit
+from tests.disclosure.staff import COLUMN_A, column, district_officer
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name, *args):
     return reverse(f"admin:disclosure_item_{name}", args=args)
-
-
-@pytest.fixture
-def a(seed):
-    return unit(UNIT_A)
-
-
-@pytest.fixture
-def editor(a):
-    return editor_of(a)
-
-
-@pytest.fixture
-def reviewer(a):
-    return reviewer_of(a)
 
 
 def test_editor_writes_a_draft_in_the_admin(client, editor, a):

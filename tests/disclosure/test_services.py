@@ -12,26 +12,11 @@ from disclosure.models import Item, ItemRevision
 from responsibility.access import ROLE_EDITOR, ROLE_REVIEWER
 from responsibility.models import AuditEvent
 from tests.disclosure.staff import (
-    COLUMN_A, COLUMN_B, UNIT_A, UNIT_B, column, district_officer, editor_of, published_item, reviewer_of, staff_user,
+    COLUMN_A, COLUMN_B, UNIT_B, column, district_officer, published_item, reviewer_of, staff_user,
     unit,
 )  # fmt: skip
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def a(seed):
-    return unit(UNIT_A)
-
-
-@pytest.fixture
-def editor(a):
-    return editor_of(a)
-
-
-@pytest.fixture
-def reviewer(a):
-    return reviewer_of(a)
 
 
 def draft(editor, **data):
