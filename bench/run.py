@@ -98,8 +98,21 @@ def probe(env) -> dict:
     return json.loads(manage(env, "shell", "-v0", "-c", PROBE, capture=True).strip().splitlines()[-1])
 
 
+def database_create_if_missing(database_url: str) -> None:
+    """A PostgreSQL bench database is created on first use, like the SQLite file."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    server, name = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if not connection.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
+            connection.execute(f'create database "{name}"')
+
+
 def prepare(args, env) -> dict:
     WORK.mkdir(parents=True, exist_ok=True)
+    database_create_if_missing(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_seed", "-v0")
     state = probe(env)

@@ -41,6 +41,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Planning the public list queries (a few joins over a table with many indexes)
+    # costs more than running them; server-side binding lets psycopg prepare each
+    # statement once per connection. Turn off behind a pooler in transaction mode.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 
 # A shared cache (Redis) is optional; local memory is the default.
 REDIS_URL = os.environ.get("REDIS_URL", "")
