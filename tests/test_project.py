@@ -40,3 +40,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", ALLOWED_HOSTS="gov.furong.example")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_redis_url_selects_a_working_shared_cache():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    result = run_manage(
+        "shell", "-c",
+        "from django.core.cache import cache; cache.set('furong-check', 'ok', 10); print(type(cache).__name__, cache.get('furong-check'))",
+        DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("RedisCache ok")
