@@ -51,7 +51,8 @@ def test_redis_url_selects_a_working_shared_cache():
         pytest.skip("no Redis server on 127.0.0.1:6379")
     result = run_manage(
         "shell", "-c",
-        "from django.core.cache import cache; cache.set('furong-check', 'ok', 10); print(type(cache).__name__, cache.get('furong-check'))",
+        "from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('furong-check', 'ok', 10); print(type(cache).__name__, cache.get('furong-check'))",
         DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/15",
     )
     assert result.returncode == 0, result.stderr
