@@ -60,6 +60,21 @@ class FurongResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
 
+    def import_instance(self, instance, row, **kwargs):
+        # Field errors and the row's own checks are reported together, under the row's number.
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(self.row_errors(instance))
+        if errors:
+            raise ValidationError(errors)
+
+    def row_errors(self, instance) -> dict[str, list[str]]:
+        """Checks beyond the model's own validation, by field; none by default."""
+        return {}
+
 
 class UnitResource(FurongResource):
     name = text_field("name", "规范名称")
@@ -102,22 +117,14 @@ class ColumnResource(FurongResource):
     def get_export_queryset(self, request=None):
         return Column.objects.select_related("parent").order_by("level", "parent__slug", "order")
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def row_errors(self, column):
         unknown = []
-        for name in responsibility_text_split(instance.responsibility_text or ""):
+        for name in responsibility_text_split(column.responsibility_text or ""):
             try:
                 party_resolve(name)
             except ValidationError as error:
                 unknown.extend(error.messages)
-        if unknown:
-            errors["responsibility_text"] = unknown
-        if errors:
-            raise ValidationError(errors)
+        return {"responsibility_text": unknown} if unknown else {}
 
     def after_save_instance(self, instance, row, **kwargs):
         column_duties_replace(column=instance, responsibility_text=instance.responsibility_text)

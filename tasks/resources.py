@@ -37,19 +37,13 @@ class WorkPointResource(FurongResource):
     def dehydrate_parties(self, point):
         return "；".join(f"{party.printed_name}（{party.get_role_display()}）" for party in point.parties.all())
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
+    def row_errors(self, point):
         try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        try:
-            for name, _role in units_clause_parse(instance.units_clause or ""):
+            for name, _role in units_clause_parse(point.units_clause or ""):
                 party_resolve(name)
         except ValidationError as error:
-            errors["units_clause"] = error.messages
-        if errors:
-            raise ValidationError(errors)
+            return {"units_clause": error.messages}
+        return {}
 
     def after_save_instance(self, instance, row, **kwargs):
         work_point_parties_replace(work_point=instance, units_clause=instance.units_clause)
