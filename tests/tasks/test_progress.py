@@ -122,10 +122,8 @@ def test_bad_files_are_refused_and_nothing_is_written(task, author, upload, mess
 
 def test_files_already_written_are_removed_when_the_report_fails(task, author, private_media, monkeypatch):
     # The second file fails while being stored, after the first is on disk.
-    from tasks import services
-
     calls = []
-    real = services.EvidenceFile.save
+    real = EvidenceFile.save
 
     def failing_save(self, *args, **kwargs):
         calls.append(self)
@@ -133,7 +131,7 @@ def test_files_already_written_are_removed_when_the_report_fails(task, author, p
             raise OSError("磁盘已满")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(services.EvidenceFile, "save", failing_save)
+    monkeypatch.setattr(EvidenceFile, "save", failing_save)
     with pytest.raises(OSError):
         final(task, author, files=[pdf_upload("一.pdf"), pdf_upload("二.pdf")])
     assert not ProgressReport.objects.exists()

@@ -1,0 +1,122 @@
+"""What every step of a request shares: the error it raises, the event it records, the row
+lock and state check, the deadline count (条例 第三十三条) and the applicant's query code."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from responsibility import access
+
+from ..models import ANSWER_WORKING_DAYS, InformationRequest, RequestEvent, State
+from ..selectors import requests_visible_to
+from ..workdays import WorkCalendar
+
+Action = RequestEvent.Action
+
+# Unambiguous characters only (no 0/O, 1/I/L), so a code read over the phone survives.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+APPLICANT_LABEL = "申请人"
+SYSTEM_LABEL = "系统"
+
+
+class RequestError(Exception):
+    """A step the rules do not allow; the message says why, in words for the person acting."""
+
+
+# --- Helpers -------------------------------------------------------------------
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return APPLICANT_LABEL
+    unit = access.unit_of(actor)
+    name = actor.get_full_name() or actor.get_username()
+    return f"{name}（{unit or '区政务公开办'}）"
+
+
+def _log(request, action, *, on: dt.date, actor=None, actor_label: str = "", note: str = "") -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        action=action,
+        effective_on=on,
+        actor=actor,
+        actor_label=actor_label or _actor_label(actor),
+        note=note,
+    )
+
+
+def _locked(request: InformationRequest, actor=None) -> InformationRequest:
+    """The request re-read under a row lock, after checking `actor` may handle it."""
+    if actor is not None and not requests_visible_to(actor).filter(pk=request.pk).exists():
+        raise PermissionDenied("您无权办理该申请：申请只由承办单位和区政务公开办办理。")
+    return InformationRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _require_state(request: InformationRequest, *states: State, doing: str) -> None:
+    if request.state not in states:
+        allowed = "、".join(State(state).label for state in states)
+        raise RequestError(f"申请 {request.number} 当前状态为“{request.get_state_display()}”，只有{allowed}的申请才能{doing}。")
+
+
+def _check(request: InformationRequest, **exclude) -> None:
+    try:
+        request.full_clean(**exclude)
+    except ValidationError as error:
+        raise RequestError("；".join(error.messages)) from error
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _new_query_code() -> str:
+    code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_query_code(code: str) -> str:
+    return "".join(char for char in (code or "").upper() if char.isalnum())
+
+
+def query_code_matches(request: InformationRequest, code: str) -> bool:
+    return check_password(normalise_query_code(code), request.query_code_hash)
+
+
+def request_deadline(request: InformationRequest, calendar: WorkCalendar) -> dt.date | None:
+    """20 working days (plus an extension) after the clock start, not counting consultations
+    (条例 第三十三条). None while the clock is stopped: during a correction or an open consultation."""
+    if request.state == State.CORRECTION:
+        return None
+    paused = list(request.consultations.values_list("started_on", "ended_on"))
+    if any(ended is None for _, ended in paused):
+        return None
+    return calendar.add(request.clock_start_on, ANSWER_WORKING_DAYS + request.extension_days, paused=paused)
+
+
+def _refresh_deadline(request: InformationRequest, calendar: WorkCalendar | None = None) -> None:
+    request.due_on = request_deadline(request, calendar or WorkCalendar())
+    if request.due_on is None or request.due_on >= timezone.localdate():
+        request.overdue_notified_on = None
+
+
+def _notify_applicant(request: InformationRequest, subject: str, body: str) -> None:
+    """Email the applicant when they gave an address; the office has other ways otherwise."""
+    if not request.email:
+        return
+    recipient = request.email
+    transaction.on_commit(
+        lambda: send_mail(
+            f"【芙蓉区政府信息公开】{subject}", body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True
+        )
+    )
+
+
+def _status_hint(request: InformationRequest) -> str:
+    return f"请凭申请编号 {request.number} 和查询码在“依申请公开—查询办理进度”页面查看：{reverse('requests:lookup')}"

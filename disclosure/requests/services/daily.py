@@ -1,0 +1,90 @@
+"""The daily run: recount deadlines, end lapsed corrections, tell units of overdue requests."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from responsibility import access
+from responsibility.models import Unit
+
+from ..models import InformationRequest, State
+from ..workdays import WorkCalendar
+from .common import SYSTEM_LABEL, Action, _log, _refresh_deadline
+from .procedure import request_lapse_correction
+
+
+@transaction.atomic
+def requests_refresh_deadlines(*, calendar: WorkCalendar) -> list[InformationRequest]:
+    """Recount the deadline of every open request (the office may have edited the calendar)."""
+    changed = []
+    for request in InformationRequest.objects.open().select_for_update().order_by("pk"):
+        before = request.due_on
+        _refresh_deadline(request, calendar)
+        if request.due_on != before:
+            request.save(update_fields=["due_on", "overdue_notified_on", "updated_at"])
+            _log(
+                request, Action.DEADLINE_CHANGED, on=timezone.localdate(), actor_label=SYSTEM_LABEL,
+                note=f"节假日安排变更，答复期限由 {before} 改为 {request.due_on}。",
+            )
+            changed.append(request)
+    return changed
+
+
+def requests_lapse_corrections(*, today: dt.date) -> list[InformationRequest]:
+    """End every request whose correction deadline passed without a correction."""
+    due = InformationRequest.objects.filter(state=State.CORRECTION, correction_due_on__lt=today).order_by("pk")
+    return [request_lapse_correction(request=request, today=today) for request in due]
+
+
+def _overdue_recipients(unit: Unit | None) -> list[str]:
+    """The unit's address and its staff's; the district office's staff for unassigned requests."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if unit is None:
+        addresses = list(users.filter(groups__name=access.ROLE_DISTRICT_OFFICE).values_list("email", flat=True))
+    else:
+        addresses = [unit.email] if unit.email else []
+        addresses += list(users.filter(staff_profile__unit=unit).values_list("email", flat=True))
+    return sorted(set(addresses))
+
+
+@transaction.atomic
+def requests_notify_overdue(*, today: dt.date, dry_run: bool = False) -> dict[Unit | None, list[InformationRequest]]:
+    """Email each handling unit the list of its overdue requests it has not been told about yet.
+
+    Idempotent: a request is reported once (`overdue_notified_on`); a rerun on the same day
+    sends nothing. A unit with no address is not marked, so it is told once it has one."""
+    by_unit: dict[Unit | None, list[InformationRequest]] = defaultdict(list)
+    overdue = (
+        InformationRequest.objects.overdue(today)
+        .filter(overdue_notified_on__isnull=True)
+        .select_related("unit")
+        .select_for_update(of=("self",))
+        .order_by("unit__order", "due_on", "pk")
+    )
+    for request in overdue:
+        by_unit[request.unit].append(request)
+    notified = {}
+    for unit, requests in by_unit.items():
+        recipients = _overdue_recipients(unit)
+        if not recipients:
+            continue
+        notified[unit] = requests
+        if dry_run:
+            continue
+        lines = [f"{r.number}  收到 {r.received_on:%Y-%m-%d}  答复期限 {r.due_on:%Y-%m-%d}" for r in requests]
+        send_mail(
+            f"【芙蓉区政府信息公开】{unit or '待转办'}有 {len(requests)} 件政府信息公开申请已超过答复期限",
+            "以下申请已超过条例第三十三条规定的答复期限，请尽快办理：\n\n" + "\n".join(lines),
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+        for request in requests:
+            request.overdue_notified_on = today
+            request.save(update_fields=["overdue_notified_on", "updated_at"])
+            _log(request, Action.OVERDUE_NOTIFIED, on=today, actor_label=SYSTEM_LABEL, note="、".join(recipients))
+    return notified
