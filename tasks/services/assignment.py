@@ -24,17 +24,24 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def work_point_default_due_on(work_point: WorkPoint) -> date:
-    """The due date the point's own text names (the latest, if several), else the end
-    of the plan's year: a year's work points run to the end of that year."""
+def text_deadlines(text: str) -> list[date]:
+    """The deadlines a point's text names, in the order the patterns find them."""
     named = []
     for pattern, build in _DUE_PATTERNS:
-        for match in pattern.finditer(work_point.text):
+        for match in pattern.finditer(text):
             try:
                 named.append(build(*map(int, match.groups())))
             except ValueError:  # "2020年2月30日前" is a typo, not a deadline
                 continue
-    return max(named) if named else date(work_point.section.document.year, 12, 31)
+    return named
+
+
+def work_point_default_due_on(work_point: WorkPoint, *, year: int | None = None) -> date:
+    """The due date the point's own text names (the latest, if several), else the end
+    of the plan's year: a year's work points run to the end of that year. `year` is
+    the plan's, for a point not yet saved."""
+    named = text_deadlines(work_point.text)
+    return max(named) if named else date(year or work_point.section.document.year, 12, 31)
 
 
 def work_point_assignments(work_point: WorkPoint) -> dict[int, tuple[str, str]]:

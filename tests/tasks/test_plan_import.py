@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from responsibility.models import Alias, Collective, Unit
 from responsibility.services import NameMapping, party_resolve
 from tasks.models import PlanDocument, Task, WorkPoint, WorkPointParty
-from tasks.plan_import import NameChoice, plan_import, plan_preview
+from tasks.services.plan_import import NameChoice, plan_import, plan_preview
 from tasks.plan_text import chinese_numeral_value, plan_text_parse
 from tasks.services import plan_tasks_sync
 from tests.tasks.plan_editions import edition_2021, seed_edition
@@ -89,8 +89,8 @@ def test_seed_preview_finds_the_deadline_point_15_names(seed):
     Task.objects.all().delete()
     PlanDocument.objects.all().delete()
     points = {entry.point.number: entry for entry in plan_preview(text=seed_edition()).points}
-    assert points[15].due_on == date(2020, 12, 31) and points[15].due_from_text
-    assert not points[1].due_from_text
+    assert points[15].deadlines == [date(2020, 12, 31)] == [points[15].due_on]
+    assert points[1].deadlines == [] and points[1].due_on == date(2020, 12, 31)
 
 
 def test_seed_cannot_be_imported_twice(fixture_2020):
@@ -118,7 +118,7 @@ def test_changed_edition_preview_lists_the_unknown_names_once(fixture_2020):
         ("区数据资源局", "lead", None),
         ("各街道", "implement", Collective.objects.get(name="各街道")),
     ]
-    assert point_21.due_on == date(2021, 9, 30) and point_21.due_from_text
+    assert point_21.deadlines == [date(2021, 9, 30)] == [point_21.due_on]
     point_3 = preview.points[2]
     assert point_3.parties[-1].party == Collective.objects.get(name="区直各部门")
     assert PlanDocument.objects.count() == 1

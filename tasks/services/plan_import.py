@@ -18,9 +18,10 @@ from django.db import transaction
 from responsibility.models import Collective, Unit
 from responsibility.services import party_resolve, printed_name_register
 
-from .models import PlanDocument, Section, WorkPoint
-from .plan_text import ParsedPlan, ParsedPoint, ParsedSection, plan_text_parse
-from .services import TaskSync, plan_tasks_sync, units_clause_parse, work_point_default_due_on, work_point_parties_replace
+from ..models import PlanDocument, Section, WorkPoint, WorkPointParty
+from ..plan_text import ParsedPlan, ParsedPoint, ParsedSection, plan_text_parse
+from .assignment import TaskSync, plan_tasks_sync, text_deadlines
+from .work_points import units_clause_parse, work_point_parties_replace
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,6 @@ class PartyPreview:
 
     @property
     def role_label(self) -> str:
-        from .models import WorkPointParty
-
         return WorkPointParty.Role(self.role).label
 
 
@@ -51,8 +50,8 @@ class PointPreview:
     section: ParsedSection
     point: ParsedPoint
     parties: list[PartyPreview]
+    deadlines: list[date]  # as the text names them; tasks are due on the latest
     due_on: date
-    due_from_text: bool
     clause_error: str = ""
 
 
@@ -111,16 +110,13 @@ def plan_preview(*, text: str, choices: dict[str, NameChoice] | None = None) -> 
                 if party is None and name not in unresolved:
                     unresolved.append(name)
                 parties.append(PartyPreview(printed_name=name, role=role, party=party, chosen=chosen))
-            unsaved = WorkPoint(
-                section=Section(document=document), number=point.number, title=point.title, text=point.text,
-                units_clause=point.units_clause,
-            )
+            unsaved = WorkPoint(number=point.number, title=point.title, text=point.text, units_clause=point.units_clause)
             errors.extend(f"（{point.number}）{message}" for message in _field_errors(unsaved, exclude=("section",)))
-            due_on = work_point_default_due_on(unsaved)
+            deadlines = text_deadlines(point.text)
             points.append(
                 PointPreview(
-                    section=section, point=point, parties=parties, due_on=due_on,
-                    due_from_text=due_on != date(parsed.year, 12, 31), clause_error=clause_error,
+                    section=section, point=point, parties=parties, deadlines=deadlines,
+                    due_on=max(deadlines, default=date(parsed.year, 12, 31)), clause_error=clause_error,
                 )
             )
     return PlanPreview(parsed=parsed, points=points, unresolved=unresolved, errors=errors)
