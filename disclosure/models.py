@@ -160,6 +160,7 @@ class Item(models.Model):
         verbose_name = "政府信息"
         verbose_name_plural = "政府信息"
         ordering = ("-published_at", "-pk")
+        permissions = (("review_item", "Can review 政府信息（审核、发布、退回、撤回）"),)
         # Lists are ordered by (-published_at, -pk); ending each index with both lets the
         # database read the newest rows in order and stop, instead of sorting them all.
         indexes = (

@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production is read from the
 environment in the first section below; the rest is the same everywhere.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -151,8 +152,16 @@ REQUESTS_RATE_LIMITS = {
     "submit_per_identity": (int(os.environ.get("REQUESTS_SUBMITS_PER_IDENTITY_DAY", "5")), 24 * 60 * 60),
     "lookup_per_ip": (int(os.environ.get("REQUESTS_LOOKUPS_PER_IP_HOUR", "30")), 60 * 60),
 }
-# The META key that holds the client's address; behind a reverse proxy e.g. "HTTP_X_REAL_IP".
-REQUESTS_CLIENT_IP_HEADER = os.environ.get("REQUESTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# --- Reverse proxy ---------------------------------------------------------------
+
+# Addresses or networks of the reverse proxies in front of the site (nginx). Only their
+# X-Forwarded-For is believed; the audit log and every rate limit read the client's address
+# through furong_portal/client_ip.py. Empty: no proxy, the TCP peer is the client.
+try:
+    TRUSTED_PROXIES = [str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("TRUSTED_PROXIES", "")]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 
 # --- Internationalisation ------------------------------------------------------
 

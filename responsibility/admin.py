@@ -177,7 +177,7 @@ class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
 
 @admin.register(Group)
 class RoleAdmin(DistrictOfficeOnly, GroupAdmin):
-    """Roles are defined in code (`responsibility.access.ROLE_PERMISSIONS`); the
+    """Roles are defined in code (`responsibility.roles.ROLE_GRANTS`); the
     district office sees them, a superuser may change them, and it is audited."""
 
     def save_model(self, request, obj, form, change):

@@ -18,6 +18,8 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils import timezone
 
+from furong_portal.client_ip import client_ip
+
 from .models import AuditEvent
 
 # GB/T 22239-2019 as usually assessed at level 3: 5 failures, 30 minutes.
@@ -26,13 +28,6 @@ LOCKOUT_DURATION = timedelta(minutes=30)
 
 Action = AuditEvent.Action
 Outcome = AuditEvent.Outcome
-
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR, not X-Forwarded-For: a client can write any forwarded header.
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

@@ -39,9 +39,3 @@ def record(scope: str, value: str) -> None:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
-
-
-def client_ip(request) -> str:
-    header = getattr(settings, "REQUESTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
-    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip()

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from furong_portal.client_ip import client_ip
+
 from . import ratelimit
 from .forms import CorrectionForm, LookupForm, PublicRequestForm, issue_form_token
 from .models import (
@@ -86,7 +88,7 @@ class ApplyView(View):
         return self._render(request, form)
 
     def post(self, request):
-        address = ratelimit.client_ip(request)
+        address = client_ip(request) or ""
         if ratelimit.exceeded("submit_per_ip", address):
             return self._refuse(request, "提交过于频繁：同一网络地址在一小时内提交的申请已达上限，请稍后再试，或拨打电话、当面提交申请。", 429)
         form = PublicRequestForm(request.POST)
@@ -158,7 +160,7 @@ class LookupView(View):
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        address = ratelimit.client_ip(request)
+        address = client_ip(request) or ""
         form = LookupForm(request.POST)
         if ratelimit.exceeded("lookup_per_ip", address):
             form.is_valid()

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from disclosure.models import Item
-from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, ROLES, roles_sync
+from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, ROLES, roles_sync
 from responsibility.models import Column, StaffProfile, Unit
 from tests.factories import UserFactory
 

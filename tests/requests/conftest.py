@@ -4,14 +4,14 @@ helper that files requests through the services on chosen dates."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from disclosure.requests import services
 from disclosure.requests.models import ApplicantKind, Channel, Delivery, HolidayCalendarDay, IdType, Medium
 from disclosure.requests.selectors import addressable_units
-from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER
 from responsibility.models import StaffProfile, Unit
+from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, roles_sync
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -20,23 +20,10 @@ VALID_ID_2 = "11010519491231002X"
 VALID_CREDIT_CODE = "91350100M000100Y43"
 UNIT_A = "区教育局"
 UNIT_B = "区民政局"
-UNIT_GRANTS = (
-    "view_informationrequest", "add_informationrequest", "change_informationrequest",
-    "view_requestevent", "view_consultation", "view_holidaycalendarday",
-)
-OFFICE_GRANTS = UNIT_GRANTS + ("add_holidaycalendarday", "change_holidaycalendarday", "delete_holidaycalendarday")
-
-
-def ensure_roles() -> None:
-    """The role groups with this app's permissions, as the migrations leave them (a
-    transactional test may have flushed them)."""
-    for role, codenames in ((ROLE_EDITOR, UNIT_GRANTS), (ROLE_REVIEWER, UNIT_GRANTS), (ROLE_DISTRICT_OFFICE, OFFICE_GRANTS)):
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="requests", codename__in=codenames))
 
 
 def make_staff(username: str, *, unit: Unit | None, role: str, email: str = ""):
-    ensure_roles()
+    roles_sync()  # a transactional test may have flushed the groups
     user = UserFactory(username=username, is_staff=True, email=email)
     user.groups.set(Group.objects.filter(name=role))
     StaffProfile.objects.update_or_create(user=user, defaults={"unit": unit})

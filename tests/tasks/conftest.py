@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER
 from responsibility.models import Collective, StaffProfile, Unit
+from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, roles_sync
 from tasks.models import PlanDocument, Section, Task, TaskReview, WorkPoint
 from tasks.services import plan_tasks_sync, progress_report_submit, task_review, work_point_parties_replace
 from tests.factories import UnitFactory, UserFactory
@@ -40,6 +40,7 @@ def synced(plan):
 
 @pytest.fixture
 def roles(db):
+    roles_sync()
     return {name: Group.objects.get_or_create(name=name)[0] for name in (ROLE_EDITOR, ROLE_REVIEWER, ROLE_DISTRICT_OFFICE)}
 
 

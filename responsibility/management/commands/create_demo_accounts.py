@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, ROLES, roles_sync
 from responsibility.models import StaffProfile, Unit
+from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, ROLES, roles_sync
 
 # Real units of the seed, with columns of their own in the responsibility table.
 DEMO_UNITS = (

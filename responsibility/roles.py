@@ -1,0 +1,141 @@
+"""The back-office roles and everything each may do: the one declaration of role grants.
+
+`manage.py sync_roles` restores these grants, the tests build their staff from them, and
+a change here comes with a data migration that freezes its own copy of the changed grants
+(migrations never import this module: see `responsibility/migrations/0003_roles.py`,
+`tasks/migrations/0003_role_permissions.py`, `requests/migrations/0002_role_permissions.py`).
+`tests/responsibility/test_roles.py` checks that a freshly migrated database holds exactly
+these grants, so a declaration without its migration fails the suite.
+
+Least privilege (GB/T 22239-2019): an editor writes drafts, a reviewer approves them, the
+district office administers. Which *objects* a permission reaches is decided by the scoping
+functions (`responsibility.access`, `disclosure.access`, `tasks.access`,
+`disclosure.requests.selectors`), not by the permission. `disclosure.review_item` (a custom
+permission of `Item`) covers publish, schedule, return, withdraw and change of validity.
+
+To add a role: a constant, an entry in `ROLE_GRANTS`, and a migration granting it."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+ROLE_EDITOR = "信息员"
+ROLE_REVIEWER = "审核员"
+ROLE_DISTRICT_OFFICE = "区政务公开办"
+
+CRUD = ("view", "add", "change", "delete")
+
+# What every unit's staff may do on work-point tasks and requests (信息员 and 审核员 alike).
+_UNIT_TASKS = {
+    "tasks.task": ("view",),
+    "tasks.progressreport": ("view", "add"),
+    "tasks.evidencefile": ("view", "add"),
+    "tasks.taskreview": ("view",),
+}
+_UNIT_REQUESTS = {
+    "requests.informationrequest": ("view", "add", "change"),
+    "requests.requestevent": ("view",),
+    "requests.consultation": ("view",),
+    "requests.holidaycalendarday": ("view",),
+}
+
+# role → {"app_label.model": actions}; a permission's codename is f"{action}_{model}".
+ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    ROLE_EDITOR: {
+        "disclosure.item": CRUD,
+        "disclosure.attachment": CRUD,
+        "disclosure.itemrevision": ("view",),
+        **_UNIT_TASKS,
+        **_UNIT_REQUESTS,
+    },
+    ROLE_REVIEWER: {
+        "disclosure.item": ("view", "review"),
+        "disclosure.attachment": ("view",),
+        "disclosure.itemrevision": ("view",),
+        **_UNIT_TASKS,
+        **_UNIT_REQUESTS,
+    },
+    ROLE_DISTRICT_OFFICE: {
+        "disclosure.item": (*CRUD, "review"),
+        "disclosure.attachment": CRUD,
+        "disclosure.itemrevision": ("view",),
+        "disclosure.indexsequence": ("view",),
+        "responsibility.unit": CRUD,
+        "responsibility.collective": CRUD,
+        "responsibility.alias": CRUD,
+        "responsibility.column": CRUD,
+        "responsibility.duty": CRUD,
+        "responsibility.staffprofile": CRUD,
+        "responsibility.auditevent": ("view",),
+        "tasks.plandocument": CRUD,
+        "tasks.section": CRUD,
+        "tasks.workpoint": CRUD,
+        "tasks.workpointparty": CRUD,
+        "tasks.task": ("view", "change"),
+        "tasks.progressreport": ("view",),
+        "tasks.evidencefile": ("view",),
+        "tasks.taskreview": ("view", "add"),
+        "tasks.workpointsetting": ("view", "change"),
+        "tasks.reminder": ("view",),
+        **_UNIT_REQUESTS,
+        "requests.holidaycalendarday": CRUD,
+        # Accounts are deactivated, never deleted: their history points at them.
+        "auth.user": ("view", "add", "change"),
+        "auth.group": ("view",),
+    },
+}
+ROLES = tuple(ROLE_GRANTS)
+
+
+def role_permissions(role: str) -> set[tuple[str, str]]:
+    """{(app_label, codename)} the declaration grants `role`."""
+    return {
+        (model_label.split(".")[0], f"{action}_{model_label.split('.')[1]}")
+        for model_label, actions in ROLE_GRANTS[role].items()
+        for action in actions
+    }
+
+
+@dataclass
+class RoleSync:
+    added: dict[str, list[str]] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def roles_sync(*, prune: bool = False) -> RoleSync:
+    """Create missing role groups and give each every permission `ROLE_GRANTS` declares.
+    With `prune`, also take away what the declaration does not grant (a superuser's
+    changes in the admin); without it, extra grants stay. Safe to run again at any time."""
+    from django.contrib.auth.models import Group, Permission
+
+    for app_label in {label.split(".")[0] for grants in ROLE_GRANTS.values() for label in grants}:
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
+    by_key = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
+    result = RoleSync()
+    for role in ROLES:
+        wanted = role_permissions(role)
+        missing = wanted - by_key.keys()
+        if missing:
+            raise ImproperlyConfigured(f"角色“{role}”声明了不存在的权限：{sorted(missing)}")
+        group, _ = Group.objects.get_or_create(name=role)
+        current = {
+            (app_label, codename): pk
+            for pk, app_label, codename in group.permissions.values_list("pk", "content_type__app_label", "codename")
+        }
+        added = sorted(wanted - current.keys())
+        group.permissions.add(*(by_key[key] for key in added))
+        if added:
+            result.added[role] = [f"{app_label}.{codename}" for app_label, codename in added]
+        if prune:
+            extra = sorted(current.keys() - wanted)
+            group.permissions.remove(*(current[key] for key in extra))
+            if extra:
+                result.removed[role] = [f"{app_label}.{codename}" for app_label, codename in extra]
+    return result
