@@ -5,7 +5,11 @@ included (DOMAIN.md, "Working days"). Where a day comes from, in order:
 
 1. the office's `HolidayCalendarDay` table, when it lists the day (the office has the last word);
 2. `chinese-calendar`, for the years it was released with;
-3. otherwise Monday–Friday — and a warning, because that year's notice is missing.
+3. a year the office has entered days for (its notice) is otherwise Monday–Friday;
+4. a year nobody knows yet: the statutory holidays of 《全国年节及纪念日放假办法》 (2024 revision,
+   see `statutory_holidays`) on top of Monday–Friday, without guessing 调休. A deadline that
+   crosses such a year is **provisional** (`WorkCalendar.provisional`) and is counted again when the
+   office enters that year's notice; a warning says so.
 
 Counting follows the usual rule for statutory periods: the day the period starts is not
 counted, the first working day after it is day 1 (条例 第三十三条 "自收到申请之日起20个工作日内")."""
@@ -15,6 +19,8 @@ import logging
 from collections.abc import Iterable
 
 import chinese_calendar
+
+from .statutory_holidays import statutory_holidays
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +60,7 @@ class WorkCalendar:
 
     def __init__(self):
         self._office_days: dict[int, dict[dt.date, bool]] = {}
+        self._statutory: dict[int, dict[dt.date, str]] = {}
         self.warnings: list[str] = []
 
     def _office_year(self, year: int) -> dict[dt.date, bool]:
@@ -69,12 +76,21 @@ class WorkCalendar:
                     )
                 else:
                     message = (
-                        f"chinese-calendar 和节假日表中都没有 {year} 年的节假日安排，暂按周一至周五为工作日计算；"
-                        f"请区政务公开办按国务院放假通知录入 {year} 年的节假日和调休上班日。"
+                        f"chinese-calendar 和节假日表中都没有 {year} 年的节假日安排，暂按法定节假日（元旦、春节、清明、"
+                        f"劳动节、端午、中秋、国庆）和周一至周五推算，涉及该年的期限为暂定期限；"
+                        f"请区政务公开办按国务院放假通知录入 {year} 年的节假日和调休上班日，录入后自动重算。"
                     )
                 self.warnings.append(message)
                 logger.warning(message)
         return self._office_days[year]
+
+    def is_provisional_year(self, year: int) -> bool:
+        """Neither the library nor the office knows `year`'s notice: its days are a forecast."""
+        return not library_knows(year) and not self._office_year(year)
+
+    def provisional(self, first: dt.date, last: dt.date) -> bool:
+        """Whether a count from `first` to `last` rests on a year whose notice is not known."""
+        return any(self.is_provisional_year(year) for year in range(min(first, last).year, max(first, last).year + 1))
 
     def is_workday(self, day: dt.date) -> bool:
         office = self._office_year(day.year)
@@ -82,6 +98,11 @@ class WorkCalendar:
             return office[day]
         if library_knows(day.year):
             return chinese_calendar.is_workday(day)
+        if not office:
+            if day.year not in self._statutory:
+                self._statutory[day.year] = statutory_holidays(day.year)
+            if day in self._statutory[day.year]:
+                return False
         return day.weekday() < 5
 
     def add(self, start: dt.date, working_days: int, *, paused: Iterable[tuple[dt.date, dt.date]] = ()) -> dt.date:
