@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -37,6 +38,7 @@ from responsibility.models import Column, Duty, Unit
 from .models import Attachment, Genre, IndexSequence, Item, Theme
 from .sanitize import sanitize_html
 from .search import fts_replace, search_text_for
+from .services import index_prefix
 
 BATCH_SIZE = 2000
 FIRST_DEMO_YEAR = 2015
@@ -410,16 +412,32 @@ def _assign_states(rng, now, planned: list[Item], summary: DemoSummary) -> None:
             summary.scheduled += 1
 
 
+# The 索引号 prefix of demo items whose unit has no code while no district code is configured:
+# a valid-looking organisation code that says what it is. Only this DEBUG-only command uses it;
+# real publication refuses instead (disclosure.services.index_prefix).
+DEMO_INDEX_PREFIX = "DEMO00008"
+
+
+def _demo_prefix(unit) -> str:
+    try:
+        return index_prefix(unit)
+    except ValidationError:
+        return DEMO_INDEX_PREFIX
+
+
 def _allocate_index_numbers(planned: list[Item]) -> list[IndexSequence]:
-    """索引号 in publication order per unit and year, continuing each IndexSequence."""
-    last = {(s.unit_id, s.year): s.last_serial for s in IndexSequence.objects.all()}
+    """索引号 in publication order per 机构代码 and (Beijing) year, continuing each IndexSequence."""
+    last = {(s.code, s.year): s.last_serial for s in IndexSequence.objects.all()}
+    prefixes = {}
     for item in planned:
         if item.published_at is None:
             continue
-        key = (item.unit.pk, item.published_at.year)
+        if item.unit.pk not in prefixes:
+            prefixes[item.unit.pk] = _demo_prefix(item.unit)
+        key = (prefixes[item.unit.pk], timezone.localtime(item.published_at).year)
         last[key] = last.get(key, 0) + 1
-        item.index_number = f"{item.unit.index_code}/{key[1]}-{last[key]:05d}"
-    return [IndexSequence(unit_id=unit_id, year=year, last_serial=serial) for (unit_id, year), serial in last.items()]
+        item.index_number = f"{key[0]}/{key[1]}-{last[key]:05d}"
+    return [IndexSequence(code=code, year=year, last_serial=serial) for (code, year), serial in last.items()]
 
 
 def _write_attachments(rng, planned: list[Item], summary: DemoSummary) -> None:
@@ -494,7 +512,7 @@ def create_demo_items(*, items: int, seed: int = 2020, now: datetime.datetime | 
             item.interprets = getattr(item, "demo_interprets", None)
         Item.objects.bulk_update(linked, ["successor", "interprets"], batch_size=500)
         IndexSequence.objects.bulk_create(
-            sequences, update_conflicts=True, unique_fields=("unit", "year"), update_fields=("last_serial",)
+            sequences, update_conflicts=True, unique_fields=("code", "year"), update_fields=("last_serial",)
         )
         _write_attachments(rng, planned, summary)
     summary.items = len(planned)

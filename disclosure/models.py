@@ -229,20 +229,25 @@ class Attachment(models.Model):
 
 
 class IndexSequence(models.Model):
-    """The last serial issued in a unit's 索引号 series for one year."""
+    """The last serial issued in one 机构代码's 索引号 series for one year. Keyed by the code,
+    not the unit: units without a code of their own share the district government's series."""
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="index_sequences", verbose_name="单位")
+    code = models.CharField("机构代码", max_length=18)
     year = models.PositiveSmallIntegerField("年度")
     last_serial = models.PositiveIntegerField("已用流水号", default=0)
 
     class Meta:
         verbose_name = "索引号流水"
         verbose_name_plural = "索引号流水"
-        ordering = ("unit", "year")
-        constraints = (models.UniqueConstraint(fields=("unit", "year"), name="index_sequence_unique_unit_year"),)
+        ordering = ("code", "year")
+        constraints = (
+            models.UniqueConstraint(fields=("code", "year"), name="index_sequence_unique_code_year"),
+            # 国办秘函〔2009〕6号: the serial has five digits.
+            models.CheckConstraint(condition=Q(last_serial__lte=99999), name="index_sequence_five_digits"),
+        )
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.year}：{self.last_serial}"
+        return f"{self.code} {self.year}：{self.last_serial}"
 
 
 class ItemRevision(models.Model):

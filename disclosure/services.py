@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.html import strip_tags
 
 from responsibility.access import unit_of
 from responsibility.audit import audit_record
+from responsibility.codes import institution_code, institution_code_error
 from responsibility.models import AuditEvent, Column, Unit
 
 from . import access
@@ -41,20 +43,49 @@ TRACKED_FIELDS = CONTENT_FIELDS + (
 BODY_EXCERPT = 80
 
 
+INDEX_SERIAL_MAX = 99999  # 国办秘函〔2009〕6号: five digits
+
+
+def index_prefix(unit: Unit) -> str:
+    """The 机构代码 that prefixes `unit`'s 索引号: its own, or — for a unit without one — the
+    district government's (`settings.DISTRICT_ORGANISATION_CODE`), whose series it then shares.
+    Never an invented code: with neither, no number can be issued (ValidationError)."""
+    if unit.code:
+        return unit.code
+    district = institution_code(settings.DISTRICT_ORGANISATION_CODE)
+    if not district:
+        raise ValidationError(
+            f"{unit} 尚未录入机构代码，系统也未配置区人民政府的机构代码（DISTRICT_ORGANISATION_CODE），"
+            "无法生成索引号。请区政务公开办在“责任单位”中录入该单位的机构代码。"
+        )
+    error = institution_code_error(district)
+    if error:
+        raise ValidationError(f"系统配置的区人民政府机构代码（DISTRICT_ORGANISATION_CODE）无效：{error}")
+    return district
+
+
 @transaction.atomic
 def index_number_issue(*, item: Item) -> str:
     """Give `item` its 索引号 (`机构代码/YYYY-NNNNN`, 国办秘函〔2009〕6号) if it has none.
 
-    The serial is per unit and year of publication; the row lock makes two
-    simultaneous publications of one unit take different serials."""
+    The year is that of the publication date in Beijing time (an item published at 03:00 on
+    1 January belongs to the new year). The serial is per 机构代码 and year; the row lock makes
+    two simultaneous publications take different serials. A series that has used all five
+    digits is refused with a message rather than growing a sixth."""
     if item.index_number:
         return item.index_number
-    year = item.published_at.year
-    sequence, _ = IndexSequence.objects.get_or_create(unit=item.unit, year=year)
+    code = index_prefix(item.unit)
+    year = timezone.localtime(item.published_at).year
+    sequence, _ = IndexSequence.objects.get_or_create(code=code, year=year)
     sequence = IndexSequence.objects.select_for_update().get(pk=sequence.pk)
+    if sequence.last_serial >= INDEX_SERIAL_MAX:
+        raise ValidationError(
+            f"机构代码 {code} 在 {year} 年的索引号流水号已用完（最多 {INDEX_SERIAL_MAX} 个，5位），无法再生成索引号；"
+            "请联系区政务公开办。"
+        )
     sequence.last_serial += 1
     sequence.save(update_fields=["last_serial"])
-    item.index_number = f"{item.unit.index_code}/{year}-{sequence.last_serial:05d}"
+    item.index_number = f"{code}/{year}-{sequence.last_serial:05d}"
     return item.index_number
 
 

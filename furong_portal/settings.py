@@ -67,6 +67,10 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "furong-portal@localhost")
 
+# The 机构代码 (organisation code or 统一社会信用代码) of the district government: the 索引号
+# prefix of units that have no code of their own (disclosure.services.index_prefix).
+DISTRICT_ORGANISATION_CODE = os.environ.get("DISTRICT_ORGANISATION_CODE", "")
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Internal uploads (evidence for work-point reports): never served by the web server,

@@ -22,3 +22,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="furong-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A valid 统一社会信用代码 standing in for the district government's (the 索引号 prefix of units
+# without a code of their own); tests of the refusal without one override it.
+DISTRICT_ORGANISATION_CODE = "91350100M000100Y43"

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from .codes import institution_code, institution_code_error
+
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
@@ -20,9 +22,12 @@ class Unit(models.Model):
     short_name = models.CharField("简称", max_length=50, blank=True)
     kind = models.CharField("单位类型", max_length=32, choices=Kind.choices, db_index=True)
     # The organisation code that prefixes 索引号 (国办秘函〔2009〕6号). The seed gives
-    # none; until the office enters the real one the code falls back to the unit's
-    # primary key, zero-padded, so numbers stay unique and stable.
-    code = models.CharField("机构代码", max_length=18, blank=True, help_text="组织机构代码或统一社会信用代码，用作索引号前缀。")
+    # none; a unit without one publishes under the district government's code
+    # (settings.DISTRICT_ORGANISATION_CODE, see disclosure.services.index_prefix).
+    code = models.CharField(
+        "机构代码", max_length=18, blank=True,
+        help_text="9位组织机构代码（如 12345678-9）或18位统一社会信用代码，用作索引号前缀；留空则使用区人民政府的机构代码。",
+    )  # fmt: skip
     email = models.EmailField("联系邮箱", blank=True, help_text="接收逾期提醒等通知。")
     order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
@@ -33,6 +38,10 @@ class Unit(models.Model):
         ordering = ("order", "name")
         constraints = (
             models.UniqueConstraint(fields=("code",), condition=~Q(code=""), name="unit_unique_code"),
+            # The shape of a 机构代码; clean() checks the check character and says why.
+            models.CheckConstraint(
+                condition=Q(code="") | Q(code__regex=r"^([0-9A-Z]{8}[0-9X]|[0-9A-Z]{18})$"), name="unit_code_shape"
+            ),
         )
 
     def __str__(self) -> str:
@@ -41,9 +50,12 @@ class Unit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("responsibility:unit", args=(self.pk,))
 
-    @property
-    def index_code(self) -> str:
-        return self.code or f"FR{self.pk:07d}"
+    def clean(self) -> None:
+        if self.code:
+            self.code = institution_code(self.code)
+            error = institution_code_error(self.code)
+            if error:
+                raise ValidationError({"code": error})
 
 
 class Collective(models.Model):

@@ -6,17 +6,14 @@ The checks are the published check-digit rules, so a typo is caught at the form:
 import datetime as dt
 import re
 
+from responsibility.codes import credit_code_error, organisation_code_error  # noqa: F401 (checked here too)
+
 # GB/T 2260 province-level prefixes (83: 台湾居民居住证 issued on the mainland).
 PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CARD_CHECK = "10X98765432"
-
-CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def normalise(number: str) -> str:
@@ -39,29 +36,6 @@ def id_card_error(number: str, today: dt.date | None = None) -> str | None:
     total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_CARD_WEIGHTS))
     if ID_CARD_CHECK[total % 11] != number[17]:
         return "居民身份证号码校验位不正确，请核对后重新输入。"
-    return None
-
-
-def credit_code_error(code: str) -> str | None:
-    """Why `code` is not a valid 18-character 统一社会信用代码, or None if it is."""
-    code = normalise(code)
-    if len(code) != 18 or any(char not in CREDIT_CODE_CHARS for char in code):
-        return "统一社会信用代码应为18位数字或大写字母（不含 I、O、Z、S、V）。"
-    total = sum(CREDIT_CODE_CHARS.index(char) * weight for char, weight in zip(code[:17], CREDIT_CODE_WEIGHTS))
-    if CREDIT_CODE_CHARS[(31 - total % 31) % 31] != code[17]:
-        return "统一社会信用代码校验位不正确，请核对后重新输入。"
-    return None
-
-
-def organisation_code_error(code: str) -> str | None:
-    """Why `code` is not a valid 9-character 组织机构代码 (XXXXXXXX-X), or None if it is."""
-    code = normalise(code).replace("-", "")
-    if not re.fullmatch(r"[0-9A-Z]{8}[0-9X]", code):
-        return "组织机构代码应为8位数字或大写字母加1位校验码，如 12345678-9。"
-    total = sum(int(char, 36) * weight for char, weight in zip(code[:8], ORGANISATION_CODE_WEIGHTS))
-    check = 11 - total % 11
-    if {10: "X", 11: "0"}.get(check, str(check)) != code[8]:
-        return "组织机构代码校验位不正确，请核对后重新输入。"
     return None
 
 
