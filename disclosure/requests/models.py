@@ -220,6 +220,11 @@ class InformationRequest(models.Model):
         "答复期限", null=True, blank=True, db_index=True, help_text="补正中或征求第三方意见期间暂停计时，期限为空。"
     )
 
+    due_on_provisional = models.BooleanField(
+        "暂定期限", default=False,
+        help_text="期限跨越尚无国务院放假通知的年份，暂按法定节假日推算；录入该年放假安排后自动重算。",
+    )  # fmt: skip
+
     correction_asked_on = models.DateField("告知补正日期", null=True, blank=True)
     correction_instructions = models.TextField("补正要求", max_length=2000, blank=True)
     correction_due_on = models.DateField("补正期限", null=True, blank=True)

@@ -78,6 +78,7 @@ class DeadlineStatus:
     due_on: dt.date | None
     working_days_left: int | None
     paused: bool
+    provisional: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -95,7 +96,7 @@ class DeadlineStatus:
             return f"已逾期 {-self.working_days_left} 个工作日"
         if self.working_days_left is None:
             return ""
-        return f"剩余 {self.working_days_left} 个工作日"
+        return f"剩余 {self.working_days_left} 个工作日" + ("，暂定" if self.provisional else "")
 
 
 def deadline_status(request: InformationRequest, *, today: dt.date, calendar: WorkCalendar) -> DeadlineStatus:
@@ -106,7 +107,10 @@ def deadline_status(request: InformationRequest, *, today: dt.date, calendar: Wo
     if request.due_on is None:
         return DeadlineStatus(due_on=None, working_days_left=None, paused=True)
     return DeadlineStatus(
-        due_on=request.due_on, working_days_left=calendar.between(today, request.due_on), paused=False
+        due_on=request.due_on,
+        working_days_left=calendar.between(today, request.due_on),
+        paused=False,
+        provisional=request.due_on_provisional,
     )
 
 

@@ -25,7 +25,7 @@ from .models import (
 )
 from .selectors import addressable_units, deadline_status
 from .services import RequestError, query_code_matches, request_receive_correction, request_submit
-from .workdays import WorkCalendar
+from .workdays import PROVISIONAL_NOTE, WorkCalendar
 
 RECEIPT_SESSION_KEY = "requests_receipt"
 GRANTED_SESSION_KEY = "requests_granted"
@@ -114,6 +114,7 @@ class ApplyView(View):
             "code": code,
             "received_on": information_request.received_on.isoformat(),
             "due_on": information_request.due_on.isoformat(),
+            "due_on_provisional": information_request.due_on_provisional,
             "email": bool(information_request.email),
         }
         _grant(request, information_request.number)
@@ -134,7 +135,7 @@ class SubmittedView(View):
         if receipt is None:
             messages.info(request, "回执只显示一次。请用申请编号和查询码查询办理进度。")
             return redirect("requests:lookup")
-        return render(request, "requests/request_submitted.html", {"receipt": receipt, "statute": STATUTE})
+        return render(request, "requests/request_submitted.html", {"receipt": receipt, "statute": STATUTE, "provisional_note": PROVISIONAL_NOTE})
 
 
 def _grant(request, number: str) -> None:
@@ -203,6 +204,7 @@ class StatusView(GrantedMixin, View):
             "information_request": information_request,
             "deadline": deadline_status(information_request, today=timezone.localdate(), calendar=WorkCalendar()),
             "events": events,
+            "provisional_note": PROVISIONAL_NOTE,
             "consultation_open": information_request.consultations.filter(ended_on__isnull=True).exists(),
             "correction_form": form,
             "has_letter_file": bool(information_request.letter_file),

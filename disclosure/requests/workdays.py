@@ -31,6 +31,8 @@ LIBRARY_LAST_YEAR = max(day.year for day in chinese_calendar.holidays)
 MAX_SEARCH_DAYS = 3 * 366
 
 ONE_DAY = dt.timedelta(days=1)
+# What staff and the public read next to a provisional deadline.
+PROVISIONAL_NOTE = "（暂定：该年国务院放假通知尚未录入，按法定节假日推算，通知录入后可能调整）"
 
 
 class CalendarError(Exception):

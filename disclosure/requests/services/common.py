@@ -101,7 +101,10 @@ def request_deadline(request: InformationRequest, calendar: WorkCalendar) -> dt.
 
 
 def _refresh_deadline(request: InformationRequest, calendar: WorkCalendar | None = None) -> None:
-    request.due_on = request_deadline(request, calendar or WorkCalendar())
+    calendar = calendar or WorkCalendar()
+    request.due_on = request_deadline(request, calendar)
+    # A deadline counted across a year whose holiday notice is unknown is a forecast.
+    request.due_on_provisional = bool(request.due_on) and calendar.provisional(request.clock_start_on, request.due_on)
     if request.due_on is None or request.due_on >= timezone.localdate():
         request.overdue_notified_on = None
 

@@ -30,7 +30,7 @@ def request_consultation_start(
     consultation.full_clean()
     consultation.save()
     request.due_on = None
-    request.save(update_fields=["due_on", "updated_at"])
+    request.save(update_fields=["due_on", "due_on_provisional", "updated_at"])
     _log(request, Action.CONSULTATION_STARTED, on=started_on, actor=actor, note=f"征求 {consultation.party} 的意见。{note}")
     return consultation
 
@@ -51,6 +51,6 @@ def request_consultation_end(
     consultation.note = "\n".join(part for part in (consultation.note, note) if part)
     consultation.save(update_fields=["ended_on", "note"])
     _refresh_deadline(request)
-    request.save(update_fields=["due_on", "overdue_notified_on", "updated_at"])
+    request.save(update_fields=["due_on", "due_on_provisional", "overdue_notified_on", "updated_at"])
     _log(request, Action.CONSULTATION_ENDED, on=ended_on, actor=actor, note=f"{consultation.party} 征求意见结束。{note}")
     return consultation

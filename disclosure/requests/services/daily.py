@@ -23,13 +23,14 @@ def requests_refresh_deadlines(*, calendar: WorkCalendar) -> list[InformationReq
     """Recount the deadline of every open request (the office may have edited the calendar)."""
     changed = []
     for request in InformationRequest.objects.open().select_for_update().order_by("pk"):
-        before = request.due_on
+        before, was_provisional = request.due_on, request.due_on_provisional
         _refresh_deadline(request, calendar)
-        if request.due_on != before:
-            request.save(update_fields=["due_on", "overdue_notified_on", "updated_at"])
+        if (request.due_on, request.due_on_provisional) != (before, was_provisional):
+            request.save(update_fields=["due_on", "due_on_provisional", "overdue_notified_on", "updated_at"])
+            settled = "（按录入的放假安排确定）" if was_provisional and not request.due_on_provisional else ""
             _log(
                 request, Action.DEADLINE_CHANGED, on=timezone.localdate(), actor_label=SYSTEM_LABEL,
-                note=f"节假日安排变更，答复期限由 {before} 改为 {request.due_on}。",
+                note=f"节假日安排变更，答复期限由 {before} 改为 {request.due_on}{settled}。",
             )
             changed.append(request)
     return changed

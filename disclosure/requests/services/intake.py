@@ -13,7 +13,7 @@ from responsibility import access
 from .. import identity
 from ..models import ANSWER_WORKING_DAYS, Channel, InformationRequest, RequestSequence
 from ..selectors import addressable_units, assignable_units, can_handle_requests
-from ..workdays import WorkCalendar
+from ..workdays import PROVISIONAL_NOTE, WorkCalendar
 from .common import (
     APPLICANT_LABEL,
     Action,
@@ -77,7 +77,9 @@ def _create(*, details: dict[str, Any], channel: Channel, received_on: dt.date, 
     request.id_number = identity.normalise(request.id_number)
     request.number = _issue_number(received_on.year)
     _check(request, exclude=["due_on"])
-    request.due_on = WorkCalendar().add(received_on, ANSWER_WORKING_DAYS)
+    calendar = WorkCalendar()
+    request.due_on = calendar.add(received_on, ANSWER_WORKING_DAYS)
+    request.due_on_provisional = calendar.provisional(received_on, request.due_on)
     request.save()
     return request, code
 
@@ -103,7 +105,8 @@ def request_submit(*, details: dict[str, Any], form_nonce: str, today: dt.date |
         request,
         f"已收到您的政府信息公开申请（{request.number}）",
         f"您的申请已于 {today:%Y年%m月%d日} 收到，申请编号 {request.number}，查询码 {code}。\n"
-        f"答复期限为 {request.due_on:%Y年%m月%d日}（条例第三十三条，20个工作日）。\n{_status_hint(request)}",
+        f"答复期限为 {request.due_on:%Y年%m月%d日}（条例第三十三条，20个工作日）"
+        f"{PROVISIONAL_NOTE if request.due_on_provisional else ''}。\n{_status_hint(request)}",
     )
     return request, code
 
