@@ -30,7 +30,7 @@ def unit_from_code(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0004_list_order_indexes"),
+        ("disclosure", "0005_item_review_permission"),
         ("responsibility", "0003_roles"),
     ]
 
