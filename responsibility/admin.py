@@ -11,6 +11,8 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from .access import can_administer, users_manageable_by
 from .audit import account_access_snapshot, account_change_record, audit_record
+from .passwords import password_set_record
+from .second_factor import second_factor_reset
 from .models import Alias, AuditEvent, Collective, Column, Duty, StaffProfile, Unit
 from .resources import AuditEventResource, ColumnResource, UnitResource
 
@@ -135,8 +137,16 @@ class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
     list_select_related = ("staff_profile__unit",)
     search_fields = ("username", "first_name", "last_name", "email", "staff_profile__unit__name")
 
+    actions = ("second_factor_reset",)
+
     def get_queryset(self, request):
         return users_manageable_by(request.user).select_related("staff_profile__unit").prefetch_related("groups")
+
+    @admin.action(description="重置第二因素（手机和恢复码都丢失时；下次登录重新绑定）", permissions=("change",))
+    def second_factor_reset(self, request, queryset):
+        for account in queryset:
+            second_factor_reset(account=account, actor=request.user, request=request)
+        self.message_user(request, f"已重置 {len(queryset)} 个账号的第二因素，其下次登录时须重新绑定身份验证器。")
 
     @admin.display(description="所属单位", ordering="staff_profile__unit__name")
     def unit(self, user):
@@ -158,6 +168,9 @@ class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
     def save_model(self, request, obj, form, change):
         request._account_before = account_access_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
+        if not change:
+            # The office chose this password: its holder changes it at the first login.
+            password_set_record(account=obj, actor=request.user, request=request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -171,7 +184,7 @@ class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             account = users_manageable_by(request.user).get(pk=id)
-            audit_record(action=AuditEvent.Action.PASSWORD_CHANGED, actor=request.user, target=account, request=request)
+            password_set_record(account=account, actor=request.user, request=request)
         return response
 
 

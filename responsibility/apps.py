@@ -8,4 +8,4 @@ class ResponsibilityConfig(AppConfig):
 
     def ready(self):
         # Connects the login/logout/failed-login receivers of the audit log.
-        from . import audit  # noqa: F401
+        from . import audit, checks  # noqa: F401

@@ -3,18 +3,29 @@ every login, failed login, change of an account's access and publication is
 recorded with time, user, event and outcome; an account is locked for 30 minutes
 after 5 failed logins in a row.
 
+The log is tamper-evident (8.1.4.3): each record carries an SM3 hash (GB/T 32905-2016)
+of its own fields and of the previous record's hash, so changing or deleting a row
+breaks the chain from there on; `audit_chain_verify` (command `audit_verify`) names
+the first broken record. On PostgreSQL a trigger also refuses UPDATE and DELETE
+(migration 0005); records older than the retention period are removed only by
+`audit_prune`, which leaves an anchor record so the chain still verifies.
+
 Logins and failed logins can only be observed through Django's auth signals, so
 those three receivers live here (connected in `ResponsibilityConfig.ready`);
 everything else calls `audit_record` explicitly from the code that acts."""
 
-from datetime import datetime, timedelta
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives import hashes
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -44,6 +55,7 @@ def audit_record(
     if actor is not None and not actor.is_authenticated:
         actor = None
     event = AuditEvent(
+        created_at=timezone.now(),
         action=action,
         actor=actor,
         username=(username or (actor.get_username() if actor else ""))[:150],
@@ -57,8 +69,123 @@ def audit_record(
         event.target_id = str(target.pk)
     elif target:
         event.target = str(target)[:300]
-    event.save()
+    # Stored as the database gives it back, so the hash is computed over what a reader sees.
+    event.ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(event.ip_address)
+    event.detail = json.loads(json.dumps(event.detail, default=str))
+    with transaction.atomic():
+        _chain_lock()
+        event.previous_hash = (
+            AuditEvent.objects.order_by("-pk").values_list("record_hash", flat=True).first() or CHAIN_GENESIS
+        )
+        event.record_hash = audit_record_digest(event)
+        event.save(force_insert=True)
     return event
+
+
+# --- The SM3 hash chain ---------------------------------------------------------------
+
+CHAIN_GENESIS = "0" * 64
+# pg_advisory_xact_lock key: one writer appends to the chain at a time.
+_CHAIN_LOCK_KEY = 0x46524F4E47  # "FRONG"
+# GB/T 22239-2019 8.1.4.3 / 网络安全法 第二十一条: audit records are kept at least six months.
+AUDIT_MIN_RETENTION = timedelta(days=180)
+
+
+def _chain_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite (development) serialises writers itself.
+
+
+def sm3_hex(data: bytes) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def audit_record_digest(event: AuditEvent) -> str:
+    """SM3 over `previous_hash` and the record's fields in a fixed canonical form.
+
+    Migration 0005 holds a frozen copy of this function for the records that existed
+    before the chain; change neither without a new migration."""
+    fields = {
+        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "username": event.username,
+        "action": event.action,
+        "outcome": event.outcome,
+        "target": event.target,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "ip_address": event.ip_address,
+        "detail": event.detail,
+    }
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return sm3_hex(f"{event.previous_hash}|{payload}".encode())
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken: AuditEvent | None = None
+    reason: str = ""
+    last_hash: str = CHAIN_GENESIS
+
+
+def audit_chain_verify() -> ChainReport:
+    """Walk the whole log in order; stop at the first record that does not fit.
+
+    The first remaining record may follow pruned ones: then its `previous_hash`
+    must be the anchor an `audit_pruned` record wrote down."""
+    anchors = {
+        detail.get("anchor")
+        for detail in AuditEvent.objects.filter(action=Action.AUDIT_PRUNED).values_list("detail", flat=True)
+    }
+    expected = None
+    checked = 0
+    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        if expected is None:
+            if event.previous_hash != CHAIN_GENESIS and event.previous_hash not in anchors:
+                return ChainReport(checked, event, "首条记录既不是链的起点，也不接在已清理记录之后")
+        elif event.previous_hash != expected:
+            return ChainReport(checked, event, "前一记录摘要不符：其前的记录被删除或改动")
+        if audit_record_digest(event) != event.record_hash:
+            return ChainReport(checked, event, "记录内容与其摘要不符：该记录被改动")
+        expected = event.record_hash
+        checked += 1
+    return ChainReport(checked, last_hash=expected or CHAIN_GENESIS)
+
+
+def audit_prune(*, older_than: timedelta, actor=None, dry_run: bool = False) -> int:
+    """Delete the records older than `older_than` (at least 180 days), oldest first,
+    and append an `audit_pruned` record naming the last removed hash as the anchor
+    from which the chain continues."""
+    if older_than < AUDIT_MIN_RETENTION:
+        raise ValidationError(f"审计日志至少保存 {AUDIT_MIN_RETENTION.days} 天（网络安全法 第二十一条）。")
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        _chain_lock()
+        # Only a prefix of the chain goes: up to the first record that is still young.
+        first_kept = AuditEvent.objects.filter(created_at__gte=cutoff).order_by("pk").values_list("pk", flat=True).first()
+        doomed = AuditEvent.objects.filter(created_at__lt=cutoff)
+        if first_kept is not None:
+            doomed = doomed.filter(pk__lt=first_kept)
+        last = doomed.order_by("-pk").first()
+        if last is None or dry_run:
+            return doomed.count()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Lets the append-only trigger pass DELETEs of old enough rows, in this transaction only.
+                cursor.execute("SET LOCAL furong.audit_prune = 'on'")
+        count, _ = doomed.delete()
+        audit_record(
+            action=Action.AUDIT_PRUNED,
+            actor=actor,
+            target="审计日志",
+            detail={"deleted": count, "through_id": last.pk, "before": cutoff.isoformat(), "anchor": last.record_hash},
+        )
+    return count
 
 
 # --- Login lockout -----------------------------------------------------------------

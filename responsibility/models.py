@@ -3,6 +3,7 @@ with the duties of the 平台内容保障责任分解表."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.db.models import Q
 from django.urls import reverse
 
@@ -261,14 +262,24 @@ class AuditEvent(models.Model):
         ITEM_VALIDITY = "item_validity", "变更有效性"
         ITEMS_IMPORTED = "items_imported", "批量导入信息"
         DATA_EXPORTED = "data_exported", "导出数据"
+        OTP_ENROLLED = "otp_enrolled", "启用第二因素"
+        OTP_VERIFIED = "otp_verified", "第二因素验证"
+        OTP_RESET = "otp_reset", "重置第二因素"
+        SESSION_EXPIRED = "session_expired", "闲置超时退出"
+        PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看完整个人信息"
+        PERSONAL_DATA_ERASED = "personal_data_erased", "删除到期个人信息"
+        AUDIT_PRUNED = "audit_pruned", "清理到期审计日志"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"
         FAILURE = "failure", "失败"
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set by `audit_record` before the row is hashed, so the hash covers it.
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # PROTECT: an account with a history is deactivated, never deleted (its records
+    # cannot be changed to point at nobody, and the chain covers `actor_id`).
     actor = models.ForeignKey(
-        "auth.User", models.SET_NULL, null=True, blank=True, related_name="audit_events", verbose_name="账号"
+        "auth.User", models.PROTECT, null=True, blank=True, related_name="audit_events", verbose_name="账号"
     )
     # Kept as text as well: a failed login may name no existing account, and the
     # record must still say who it was after an account is deleted.
@@ -280,6 +291,11 @@ class AuditEvent(models.Model):
     target_id = models.CharField("对象编号", max_length=40, blank=True)
     ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+    # The SM3 hash chain (responsibility/audit_chain.py): `previous_hash` is the
+    # `record_hash` of the record before; `record_hash` covers this row's fields and
+    # `previous_hash`. Changing or removing any record breaks the chain after it.
+    previous_hash = models.CharField("前一记录摘要", max_length=64, blank=True)
+    record_hash = models.CharField("记录摘要（SM3）", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "审计日志"
@@ -292,3 +308,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.get_action_display()}"
+
+
+class AccountSecurity(models.Model):
+    """Password age and the duty to change it (GB/T 22239-2019 8.1.4.1): an account
+    without a row counts its password's age from when it joined."""
+
+    user = models.OneToOneField("auth.User", models.CASCADE, related_name="security", verbose_name="账号")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="新建账号和被他人重设密码的账号，下次登录后须先修改密码。"
+    )
+
+    class Meta:
+        verbose_name = "账号安全状态"
+        verbose_name_plural = "账号安全状态"
+        ordering = ("user__username",)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} 的账号安全状态"

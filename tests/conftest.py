@@ -29,3 +29,47 @@ def seed(db):
 
     if not Column.objects.exists():
         call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_force_login(monkeypatch):
+    """A test client's `force_login` stands for the whole sign-in a person goes through:
+    the password (which `force_login` skips) and the second factor, so the account gets a
+    confirmed authenticator and the session is marked verified by it, exactly as
+    `django_otp.login` does after a correct code. The sign-in itself, codes and refusals
+    are tested in tests/responsibility/test_second_factor.py."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session_second_factor_verify(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def session_second_factor_verify(client, user):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from responsibility.second_factor import totp_enrol_confirmed
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_enrol_confirmed(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def browser_second_factor(page, user):
+    """Pass the second-factor page in a browser with a fresh recovery code (a TOTP code
+    cannot be used twice within its 30 seconds, and the tests sign in faster than that)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from responsibility.second_factor import recovery_codes_issue, totp_enrol_confirmed
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        totp_enrol_confirmed(user=user)
+        page.reload()  # the page offered enrolment; now it asks for a code
+    page.get_by_label("验证码").fill(recovery_codes_issue(user=user)[0])
+    page.get_by_role("button", name="验证").click()

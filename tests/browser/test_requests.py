@@ -5,10 +5,12 @@ ever shows the applicant's identity data."""
 import datetime as dt
 import re
 
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from responsibility.access import ROLE_EDITOR
 from responsibility.models import Unit
+from tests.conftest import browser_second_factor
 from tests.requests.conftest import PASSWORD, VALID_ID, make_staff
 
 NAME, PHONE, EMAIL, ADDRESS = "赵六一", "13912345678", "zhaoliuyi@example.com", "长沙市芙蓉区人民中路88号"
@@ -32,6 +34,7 @@ def staff_login(page, base):
     page.fill("#id_username", "editor-edu")
     page.fill("#id_password", PASSWORD)
     page.locator("input[type=submit]").click()
+    browser_second_factor(page, get_user_model().objects.get(username="editor-edu"))
     settle(page)
 
 

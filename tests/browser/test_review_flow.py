@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from disclosure.models import Item
+from tests.conftest import browser_second_factor
 from tests.disclosure.staff import COLUMN_A, PASSWORD, UNIT_A, column, editor_of, reviewer_of, unit
 
 
@@ -15,6 +16,7 @@ def log_in(page, site, user):
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, user)
     expect(page.get_by_role("heading", name=re.compile("我的工作台"))).to_be_visible()
 
 
