@@ -37,7 +37,7 @@ def second_factor_on_force_login(monkeypatch):
     the password (which `force_login` skips) and the second factor, so the account gets a
     confirmed authenticator and the session is marked verified by it, exactly as
     `django_otp.login` does after a correct code. The sign-in itself, codes and refusals
-    are tested in tests/responsibility/test_second_factor.py."""
+    are tested in tests/responsibility/test_authentication.py."""
     from django.test import Client
 
     original = Client.force_login
@@ -70,6 +70,7 @@ def browser_second_factor(page, user):
 
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         totp_enrol_confirmed(user=user)
+        page.wait_for_load_state("networkidle")
         page.reload()  # the page offered enrolment; now it asks for a code
     page.get_by_label("验证码").fill(recovery_codes_issue(user=user)[0])
     page.get_by_role("button", name="验证").click()
