@@ -2,7 +2,6 @@
 last update and item count, its drafts, items awaiting its review, items returned."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -44,10 +43,8 @@ def staff_dashboard(user) -> Dashboard | None:
         )
         for column in columns:
             # 国办秘函〔2019〕19号: a column past its update cycle counts as not updated.
-            column.is_stale = bool(
-                column.stale_after_days
-                and (column.last_update is None or column.last_update < now - timedelta(days=column.stale_after_days))
-            )
+            last = timezone.localdate(column.last_update) if column.last_update else None
+            column.is_stale = column.is_stale_on(last, timezone.localdate(now))
             board.columns.append(column)
     board.drafts = list(visible.filter(state=Item.State.DRAFT, created_by=user).order_by("-updated_at")[:LIST_LIMIT])
     board.returned = list(visible.filter(state=Item.State.RETURNED).order_by("-updated_at")[:LIST_LIMIT])

@@ -1,6 +1,9 @@
 """Units (责任单位), the names they go by, and the disclosure platform's column tree
 with the duties of the 平台内容保障责任分解表."""
 
+import calendar
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -57,6 +60,17 @@ class Unit(models.Model):
             error = institution_code_error(self.code)
             if error:
                 raise ValidationError({"code": error})
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later; a month-end date maps to the month end
+    (2020-02-29 + 6 months = 2020-08-31, 2020-08-31 + 6 months = 2021-02-28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month, last_day)
+    return date(year, month, min(day.day, last_day))
 
 
 class Collective(models.Model):
@@ -131,6 +145,10 @@ class Column(models.Model):
         ON_CHANGE = "on_change", "有变化时更新"
 
     CYCLE_DAYS = {UpdateCycle.NEWS: 14, UpdateCycle.NOTICES: 183, UpdateCycle.YEARLY: 365, UpdateCycle.ON_CHANGE: None}
+    # 国办秘函〔2019〕19号 says "6 months" and plan columns "a year": calendar months, not days.
+    # CYCLE_DAYS is only the default of `stale_after_days`; a column still on that default
+    # is measured in these months, one the office gave its own number of days in days.
+    CYCLE_MONTHS = {UpdateCycle.NOTICES: 6, UpdateCycle.YEARLY: 12}
     MAX_DEPTH = 3
 
     parent = models.ForeignKey(
@@ -172,6 +190,32 @@ class Column(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def fresh_until(self, last: date) -> date | None:
+        """The last day on which a column whose newest item is of `last` (local date) still
+        counts as updated (国办秘函〔2019〕19号); None for columns updated on change."""
+        if self.stale_after_days is None:
+            return None
+        months = self.CYCLE_MONTHS.get(self.update_cycle)
+        if months and self.stale_after_days == self.CYCLE_DAYS[self.update_cycle]:
+            return add_months(last, months)
+        return last + timedelta(days=self.stale_after_days)
+
+    @property
+    def update_requirement(self) -> str:
+        """The rule in words: 6 个月内, 14 天内, 有变化时更新."""
+        if self.stale_after_days is None:
+            return "有变化时更新"
+        months = self.CYCLE_MONTHS.get(self.update_cycle)
+        if months and self.stale_after_days == self.CYCLE_DAYS[self.update_cycle]:
+            return f"{months} 个月内"
+        return f"{self.stale_after_days} 天内"
+
+    def is_stale_on(self, last: date | None, today: date) -> bool:
+        """Not updated in time as of `today`: no item at all, or the newest one too old."""
+        if self.stale_after_days is None:
+            return False
+        return last is None or today > self.fresh_until(last)
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:column", args=(self.slug,))

@@ -47,6 +47,7 @@ class ColumnFreshness:
     status: str
     assessed: bool
     units: list[Unit]
+    today: date
 
     @property
     def status_label(self) -> str:
@@ -56,7 +57,8 @@ class ColumnFreshness:
     def days_over(self) -> int | None:
         if self.status != Freshness.STALE:
             return None
-        return self.days_since - self.column.stale_after_days
+        last = self.last_published_at
+        return (self.today - self.column.fresh_until(timezone.localdate(last))).days
 
 
 @dataclass
@@ -200,7 +202,7 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
             status = Freshness.EMPTY
         elif column.stale_after_days is None:
             status = Freshness.ON_CHANGE
-        elif days_since > column.stale_after_days:
+        elif column.is_stale_on(timezone.localdate(last), today):
             status = Freshness.STALE
         else:
             status = Freshness.FRESH
@@ -214,6 +216,7 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
                 status=status,
                 assessed=not children[column.pk] or column.pk in responsible,
                 units=responsible.get(column.pk, []),
+                today=today,
             )
         )
     report = FreshnessReport(today=today, columns=entries)

@@ -247,3 +247,13 @@ def test_reset_query_code_invalidates_the_old_one(unit_a, staff_a, file_request,
     new = services.request_reset_query_code(request=request, actor=staff_a)
     request.refresh_from_db()
     assert services.query_code_matches(request, new) and not services.query_code_matches(request, old)
+
+
+def test_still_unclear_after_correction_needs_a_correction(unit_a, staff_a):
+    request, _ = services.request_submit(details=details(unit_a), form_nonce="unclear", today=dt.date(2020, 9, 25))
+    with pytest.raises(RequestError, match="未经补正"):
+        answer(request, staff_a, sent_on=dt.date(2020, 9, 28), outcome=Outcome.UNAVAILABLE, reason=OutcomeReason.UNAVAILABLE_UNCLEAR)
+    services.request_ask_correction(request=request, actor=staff_a, instructions="请写明道路名称", due_on=dt.date(2020, 10, 20), asked_on=dt.date(2020, 9, 28))
+    services.request_receive_correction(request=request, text="仍是某条路", received_on=dt.date(2020, 9, 29))
+    request = answer(request, staff_a, sent_on=dt.date(2020, 9, 30), outcome=Outcome.UNAVAILABLE, reason=OutcomeReason.UNAVAILABLE_UNCLEAR)
+    assert request.outcome_reason == OutcomeReason.UNAVAILABLE_UNCLEAR

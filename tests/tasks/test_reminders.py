@@ -98,7 +98,7 @@ def test_stale_and_empty_columns_are_listed_for_their_units(seed):
     # 统计信息 (its own) is stale. As one of 区直各有关单位 it shares 指南, 处罚/强制 and
     # 公共服务; of 区直各部门, 部门年报 and 依申请公开; of 各相关部门, 其他法定信息,
     # 市政建设, 公益事业 and 社会救助: nine empty columns.
-    assert "【未及时更新的栏目】1 个" in message.body and "统计信息——最近一条信息发布于 200 天前，要求 183 天内更新" in message.body
+    assert "【未及时更新的栏目】1 个" in message.body and "统计信息——最近一条信息发布于 200 天前，要求 6 个月内更新" in message.body
     assert "【空白栏目】9 个" in message.body
     assert message.subject == f"【芙蓉区政务公开】区统计局工作任务与栏目更新提醒（{timezone.localdate():%Y-%m-%d}）"
     # The other 50 units have empty columns but no address, except 区妇联, 区残联 and

@@ -238,6 +238,9 @@ def request_answer(
         raise RequestError(f"“{Outcome(outcome).label}”没有具体情形，请不要选择。")
     if (outcome, outcome_reason) == (Outcome.OTHER, OutcomeReason.OTHER_NO_CORRECTION):
         raise RequestError("逾期不补正的申请由补正期限届满自动办结，无需答复。")
+    if outcome_reason == OutcomeReason.UNAVAILABLE_UNCLEAR and request.correction_received_on is None:
+        # 条例 第三十条: "still unclear after correction" presupposes a correction asked and received.
+        raise RequestError("“补正后申请内容仍不明确”只适用于已告知补正并收到补正的申请；本申请未经补正。")
     letter_number = (letter_number or "").strip()
     if not letter_number:
         raise RequestError("请填写答复书文号。")
