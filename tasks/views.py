@@ -34,14 +34,33 @@ from .services import progress_report_submit, task_review
 
 
 class CurrentPlanMixin:
-    """The newest year's plan; the portal shows one plan at a time."""
+    """The plan a page shows: the year in the URL (or ?year= on the office's pages),
+    else the newest. All plans are read in one query: the page's year switch lists them."""
+
+    def get_plans(self) -> list[PlanDocument]:
+        if not hasattr(self, "_plans"):
+            self._plans = list(PlanDocument.objects.all())
+        return self._plans
 
     def get_plan(self) -> PlanDocument:
         if not hasattr(self, "_plan"):
-            self._plan = PlanDocument.objects.first()
-        if self._plan is None:
-            raise Http404("尚未导入工作要点。")
+            self._plan = self._find_plan()
         return self._plan
+
+    def _find_plan(self) -> PlanDocument:
+        plans = self.get_plans()
+        if not plans:
+            raise Http404("尚未导入工作要点。")
+        year = self.kwargs.get("year") or self.request.GET.get("year")
+        if not year:
+            return plans[0]
+        plan = next((plan for plan in plans if str(plan.year) == str(year)), None)
+        if plan is None:
+            raise Http404("没有该年度的工作要点。")
+        return plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plans=self.get_plans(), **kwargs)
 
 
 # --- Public pages -----------------------------------------------------------------
@@ -112,6 +131,10 @@ class OfficePageMixin(CurrentPlanMixin, AdminPageMixin):
         if not is_office_staff(request.user):
             raise PermissionDenied("仅区政务公开办可以查看。")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("plan", self.get_plan())
+        return super().get_context_data(**kwargs)
 
     def progress(self):
         return plan_progress(plan=self.get_plan(), today=timezone.localdate())
@@ -205,7 +228,7 @@ class OfficeExportView(OfficePageMixin, View):
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        filename = f"work-points-{today:%Y%m%d}.xlsx"
+        filename = f"work-points-{self.get_plan().year}-{today:%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

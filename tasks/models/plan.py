@@ -33,7 +33,7 @@ class PlanDocument(models.Model):
         return f"{self.plan_title}（{self.doc_number}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:work-points")
+        return reverse("tasks:work-points-of-year", args=(self.year,))
 
 
 class Section(models.Model):
@@ -57,7 +57,7 @@ class Section(models.Model):
 
 class WorkPointQuerySet(models.QuerySet):
     def with_parties(self):
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section__document").prefetch_related(
             models.Prefetch("parties", queryset=WorkPointParty.objects.select_related("unit", "collective"))
         )
 
@@ -86,7 +86,8 @@ class WorkPoint(models.Model):
         return f"（{self.chinese_number}）{self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:work-point", args=(self.number,))
+        # Every year's plan numbers its points from 1: the year tells them apart.
+        return reverse("tasks:work-point-of-year", args=(self.section.document.year, self.number))
 
     @property
     def chinese_number(self) -> str:

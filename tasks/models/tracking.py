@@ -57,7 +57,7 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
 
     def with_related(self):
-        return self.select_related("work_point__section", "unit")
+        return self.select_related("work_point__section__document", "unit")
 
 
 class Task(models.Model):

@@ -131,3 +131,18 @@ def played(mini, actors):
     move(mini.task(mini.p2, mini.c), Task.State.DONE, actors)
     move(mini.task(mini.p2, mini.d), Task.State.RETURNED, actors)
     return mini
+
+
+@pytest.fixture
+def two_plans(synced):
+    """The seed's 2020 plan with its tasks and the 2021 edition of tests/tasks/plan_editions.py,
+    imported with 区数据资源中心 renamed 区数据资源局."""
+    from responsibility.services import NameMapping
+    from tasks.services.plan_import import NameChoice, plan_import
+    from tests.tasks.plan_editions import edition_2021
+
+    choices = {
+        "区数据资源局": NameChoice(NameMapping.RENAME, Unit.objects.get(name="区数据资源中心")),
+        "区直各相关单位": NameChoice(NameMapping.ALIAS, Collective.objects.get(name="区直各有关单位")),
+    }
+    return synced, plan_import(text=edition_2021(), choices=choices).plan
