@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
 from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, WorkPointParty, WorkPointSetting
+from .plan_views import PlanImportView
 from .resources import WorkPointResource
 from .selectors import task_history
 from .services import task_due_on_set, tasks_due_on_set, work_point_setting_update, work_points_tasks_sync
@@ -206,6 +207,7 @@ class TaskAdmin(RoleScopedAdmin):
             path("office/overdue/", page(OverdueView), name="tasks_office_overdue"),
             path("office/columns/", page(ColumnFreshnessView), name="tasks_office_columns"),
             path("office/export.xlsx", page(OfficeExportView), name="tasks_office_export"),
+            path("office/import/", page(PlanImportView), name="tasks_office_plan_import"),
             path("<int:pk>/report/", page(TaskReportView), name="tasks_task_report"),
             path("<int:pk>/review/", page(TaskReviewView), name="tasks_task_review"),
             path(
