@@ -104,6 +104,13 @@ def items_linkable_by(user) -> QuerySet[Item]:
     return items_visible_to(user).filter(state=Item.State.PUBLISHED)
 
 
+def items_interpretable_by(user) -> QuerySet[Item]:
+    """Items the user may write an interpretation (解读) of: published ones and, because a
+    document and its interpretation are drafted and approved together (三同步, 芙政办发〔2020〕13号
+    第（十八）条), the unit's documents still being drafted or reviewed."""
+    return items_visible_to(user).exclude(state=Item.State.WITHDRAWN).filter(interprets__isnull=True)
+
+
 def units_assignable_by(user) -> QuerySet[Unit]:
     """Units the user may write items for (发布机构)."""
     if not user.has_perm("disclosure.add_item") and not user.has_perm("disclosure.change_item"):

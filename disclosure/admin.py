@@ -18,6 +18,7 @@ from responsibility.audit import audit_record
 from responsibility.models import AuditEvent, Column
 
 from . import access, services
+from .interpretations.selectors import interpretation_pair
 from .forms import (
     AttachmentUploadForm, ColumnChoiceField, ItemAdminForm, ReasonForm, ReviewForm, ValidityForm, column_path,
 )  # fmt: skip
@@ -195,13 +196,13 @@ class ItemAdmin(ImportExportModelAdmin):
         if db_field.name == "unit":
             kwargs["queryset"] = access.units_assignable_by(user)
         if db_field.name == "interprets":
-            kwargs["queryset"] = access.items_linkable_by(user)
+            kwargs["queryset"] = access.items_interpretable_by(user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete of 解读的文件 offers only items that may be linked.
         if request.GET.get("field_name") == "interprets" and request.GET.get("model_name") == "item":
-            queryset = queryset.filter(pk__in=access.items_linkable_by(request.user).values("pk"))
+            queryset = queryset.filter(pk__in=access.items_interpretable_by(request.user).values("pk"))
         return super().get_search_results(request, queryset, search_term)
 
     def get_fieldsets(self, request, obj=None):
@@ -407,7 +408,10 @@ class ItemAdmin(ImportExportModelAdmin):
             except ValidationError as error:
                 self._form_error(form, error)
         revision = item.revisions.filter(action=services.Action.SUBMITTED).select_related("author").first()
-        return self._page(request, item, "review.html", "审核信息", form=form, submission=revision)
+        return self._page(
+            request, item, "review.html", "审核信息", form=form, submission=revision, pair=interpretation_pair(item),
+            can_exempt=is_district_office(request.user),
+        )  # fmt: skip
 
     def withdraw_view(self, request, object_id):
         item = get_object_or_404(access.items_withdrawable_by(request.user), pk=object_id)

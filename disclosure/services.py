@@ -23,6 +23,7 @@ from responsibility.codes import institution_code, institution_code_error
 from responsibility.models import AuditEvent, Column, Unit
 
 from . import access
+from .interpretations.services import interpretations_to_publish_with
 from .models import Attachment, IndexSequence, Item, ItemRevision
 from .sanitize import sanitize_html
 from .search import search_index_update
@@ -188,8 +189,8 @@ def _content_apply(*, actor, item: Item, data: Mapping[str, Any]) -> None:
     if not isinstance(column, Column) or not access.columns_assignable_by(actor).filter(pk=column.pk).exists():
         raise ValidationError({"column": "只能在本单位负责的栏目中添加信息（见平台内容保障责任分解表）。"})
     if item.interprets_id is not None:
-        if item.interprets_id == item.pk or not access.items_linkable_by(actor).filter(pk=item.interprets_id).exists():
-            raise ValidationError({"interprets": "解读的文件须是您可见的已发布信息。"})
+        if item.interprets_id == item.pk or not access.items_interpretable_by(actor).filter(pk=item.interprets_id).exists():
+            raise ValidationError({"interprets": "解读的文件须是您可见的信息（已发布，或本单位正在起草、审核的文件）。"})
     item.body = sanitize_html(item.body)
     # 国办发〔2017〕47号: a normative document always carries its 有效性.
     if item.is_normative and not item.validity:
@@ -310,7 +311,9 @@ def item_publish(*, actor, item: Item, at: datetime | None = None) -> Item:
 
     A scheduled item is stored as published with a future 发布日期; the public
     queries (`Item.objects.published()`) show it from that moment on, with no job
-    having to run. The 索引号 is issued now, in the year of publication."""
+    having to run. The 索引号 is issued now, in the year of publication.
+    三同步: a normative document goes live together with its pending interpretations, at
+    the same moment, or not at all (`interpretations_to_publish_with`)."""
     now = timezone.now()
     if at is not None and at <= now:
         raise ValidationError({"at": "定时发布的时间必须晚于当前时间；立即发布请不填时间。"})
@@ -318,23 +321,33 @@ def item_publish(*, actor, item: Item, at: datetime | None = None) -> Item:
     access.item_require(access.items_reviewable_by(actor), item, "您不能审核这条信息（本人撰写或修改的信息须由他人审核）。")
     if item.state != Item.State.PENDING:
         raise ValidationError("只有待审核的信息可以发布。")
+    companions = [_locked(other) for other in interpretations_to_publish_with(actor=actor, item=item)]
+    _publish_locked(actor=actor, item=item, published_at=at or now, scheduled=at is not None)
+    for companion in companions:
+        _publish_locked(
+            actor=actor, item=companion, published_at=item.published_at, scheduled=at is not None,
+            note=f"与《{item.title}》同步发布（三同步）",
+        )  # fmt: skip
+    return item
+
+
+def _publish_locked(*, actor, item: Item, published_at: datetime, scheduled: bool, note: str = "") -> None:
     before = _state_before(item)
     item.state = Item.State.PUBLISHED
-    item.published_at = at or now
+    item.published_at = published_at
     item.reviewed_by = actor
     item.review_comment = ""
     index_number_issue(item=item)
     _save(item)
     stamp = timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
-    comment = f"定时于 {stamp} 发布" if at else ""
+    comment = "；".join(part for part in (f"定时于 {stamp} 发布" if scheduled else "", note) if part)
     _revision_record(item=item, actor=actor, action=Action.PUBLISHED, before=before, comment=comment)
     audit_record(
-        action=AuditEvent.Action.ITEM_SCHEDULED if at else AuditEvent.Action.ITEM_PUBLISHED,
+        action=AuditEvent.Action.ITEM_SCHEDULED if scheduled else AuditEvent.Action.ITEM_PUBLISHED,
         actor=actor,
         target=item,
         detail={"index_number": item.index_number, "published_at": stamp, "unit": str(item.unit)},
     )
-    return item
 
 
 @transaction.atomic

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tasks",
     "disclosure",
     "disclosure.requests",
+    "disclosure.interpretations",
 ]
 
 MIDDLEWARE = [

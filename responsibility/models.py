@@ -313,6 +313,10 @@ class AuditEvent(models.Model):
         PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看完整个人信息"
         PERSONAL_DATA_ERASED = "personal_data_erased", "删除到期个人信息"
         AUDIT_PRUNED = "audit_pruned", "清理到期审计日志"
+        INTERPRETATION_EXEMPTED = "interp_exempted", "登记解读豁免"
+        TOPIC_CHANGED = "topic_changed", "修改专栏"
+        CONSULTATION_PUBLISHED = "consult_published", "发布意见征集"
+        FEEDBACK_PUBLISHED = "feedback_published", "发布意见采纳情况反馈"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"

@@ -63,6 +63,8 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "disclosure.attachment": CRUD,
         "disclosure.itemrevision": ("view",),
         "disclosure.indexsequence": ("view",),
+        "interpretations.interpretationexemption": ("view", "add"),
+        "interpretations.uninterpreteddocument": ("view",),
         "responsibility.unit": CRUD,
         "responsibility.collective": CRUD,
         "responsibility.alias": CRUD,

@@ -58,3 +58,13 @@ def published_item(*, unit: Unit, column: Column, title: str = "已发布的信�
         **fields,
     )  # fmt: skip
     return item
+
+
+def exempted(document: Item) -> Item:
+    """`document` with the district office's 三同步 exemption recorded, so that it may be
+    published without an interpretation (tests about other rules)."""
+    from disclosure.interpretations.models import InterpretationExemption
+
+    officer = district_officer("exempting-office")
+    InterpretationExemption.objects.create(document=document, reason="测试：不需解读", granted_by=officer)
+    return document

@@ -9,7 +9,7 @@ from disclosure.models import Item
 from responsibility.models import AuditEvent, Unit
 from tests.disclosure.admin_helpers import CSV_HEADER, csv_upload, export_form, item_form
 from tests.disclosure.staff import (
-    COLUMN_A, COLUMN_B, UNIT_A, UNIT_B, column, district_officer, editor_of, reviewer_of, unit,
+    COLUMN_A, COLUMN_B, UNIT_A, UNIT_B, column, district_officer, editor_of, exempted, reviewer_of, unit,
 )  # fmt: skip
 from tests.factories import UserFactory
 
@@ -38,7 +38,7 @@ def world(seed):
         "b_draft": create("乙单位草稿"),
         "b_pending": submitted("乙单位待审"),
         "b_published": services.item_publish(actor=rb, item=submitted("乙单位已发布")),
-        "b_normative": services.item_publish(actor=rb, item=submitted("乙单位规范性文件", is_normative=True)),
+        "b_normative": services.item_publish(actor=rb, item=exempted(submitted("乙单位规范性文件", is_normative=True))),
         "a_draft": services.item_create(actor=people["editor_a"], column=column(COLUMN_A), data={"title": "甲单位草稿"}),
     }
     return {**people, **items, "a": a, "b": b}

@@ -13,7 +13,7 @@ from disclosure.models import Item, ItemRevision
 from responsibility.access import ROLE_EDITOR, ROLE_REVIEWER
 from responsibility.models import AuditEvent
 from tests.disclosure.staff import (
-    COLUMN_A, COLUMN_B, UNIT_B, column, district_officer, published_item, reviewer_of, staff_user,
+    COLUMN_A, COLUMN_B, UNIT_B, column, district_officer, exempted, published_item, reviewer_of, staff_user,
     unit,
 )  # fmt: skip
 
@@ -189,7 +189,7 @@ def test_an_editor_deletes_their_own_draft(editor):
 
 
 def test_normative_document_is_marked_repealed_with_date_and_successor(editor, reviewer, a):
-    old = services.item_publish(actor=reviewer, item=pending(editor, is_normative=True))
+    old = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     assert old.validity == Item.Validity.VALID
     new = published_item(unit=a, column=column(COLUMN_A), title="新办法", is_normative=True, validity="valid")
     item = services.item_set_validity(
@@ -201,7 +201,7 @@ def test_normative_document_is_marked_repealed_with_date_and_successor(editor, r
 
 
 def test_validity_change_needs_a_date_and_a_normative_document(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor, is_normative=True))
+    item = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     with pytest.raises(ValidationError):
         services.item_set_validity(actor=reviewer, item=item, validity=Item.Validity.EXPIRED, since=None)
     plain = services.item_publish(actor=reviewer, item=pending(editor))
@@ -210,7 +210,7 @@ def test_validity_change_needs_a_date_and_a_normative_document(editor, reviewer)
 
 
 def test_successor_outside_the_reviewers_unit_is_refused(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor, is_normative=True))
+    item = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     foreign = published_item(unit=unit(UNIT_B), column=column(COLUMN_B))
     with pytest.raises(ValidationError):
         services.item_set_validity(

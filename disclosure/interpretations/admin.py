@@ -1,0 +1,112 @@
+"""The district office's view of 三同步: documents still lacking an interpretation, and the
+exemptions it recorded. Every write goes through `services`."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from disclosure.forms import column_path
+from responsibility.access import is_district_office
+
+from . import services
+from .models import InterpretationExemption, UninterpretedDocument
+
+
+class ExemptionReasonForm(forms.Form):
+    reason = forms.CharField(label="不需解读的理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class OfficeOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return is_district_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_district_office(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UninterpretedDocument)
+class UninterpretedDocumentAdmin(OfficeOnlyAdmin):
+    list_display = ("title", "doc_number", "unit", "column_label", "published_at", "index_number")
+    list_select_related = ("unit", "column__parent__parent")
+    list_filter = ("unit",)
+    search_fields = ("title", "doc_number", "index_number")
+    date_hierarchy = "published_at"
+    actions = ("exempt_selected",)
+
+    def get_queryset(self, request):
+        return UninterpretedDocument.objects.lacking_interpretation().select_related("unit", "column__parent__parent")
+
+    @admin.display(description="栏目")
+    def column_label(self, item):
+        return column_path(item.column)
+
+    @admin.action(description="登记不需解读（填写理由）")
+    def exempt_selected(self, request, queryset):
+        form = ExemptionReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for document in queryset:
+                try:
+                    services.interpretation_exemption_grant(
+                        actor=request.user, document=document, reason=form.cleaned_data["reason"]
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(request, f"《{document.title}》：{'；'.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING)
+            if done:
+                self.message_user(request, f"已为 {done} 件规范性文件登记不需解读的理由。", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/disclosure/item/action_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "登记不需解读的理由",
+                "items": queryset,
+                "form": form,
+                "action": "exempt_selected",
+                "verb": "登记",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(InterpretationExemption)
+class InterpretationExemptionAdmin(OfficeOnlyAdmin):
+    """Recorded before approving a normative document that needs no interpretation (the review
+    page links here with `?document=<pk>`), or for one already published."""
+
+    list_display = ("document", "reason", "granted_by", "granted_at")
+    list_select_related = ("document", "granted_by")
+    search_fields = ("document__title", "document__doc_number", "reason")
+    date_hierarchy = "granted_at"
+    fields = ("document", "reason")
+    raw_id_fields = ("document",)
+
+    def has_add_permission(self, request):
+        return is_district_office(request.user) and request.user.has_perm("interpretations.add_interpretationexemption")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.interpretation_exemption_grant(
+            actor=request.user, document=form.cleaned_data["document"], reason=form.cleaned_data["reason"]
+        )
+        obj.pk, obj.granted_by, obj.granted_at = saved.pk, saved.granted_by, saved.granted_at
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, "；".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
