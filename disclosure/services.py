@@ -27,6 +27,7 @@ from .interpretations.services import interpretations_to_publish_with
 from .models import Attachment, IndexSequence, Item, ItemRevision
 from .sanitize import sanitize_html
 from .search import search_index_update
+from .topics.services import topics_item_published
 from .uploads import validate_attachment
 
 Action = ItemRevision.Action
@@ -342,6 +343,7 @@ def _publish_locked(*, actor, item: Item, published_at: datetime, scheduled: boo
     stamp = timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
     comment = "；".join(part for part in (f"定时于 {stamp} 发布" if scheduled else "", note) if part)
     _revision_record(item=item, actor=actor, action=Action.PUBLISHED, before=before, comment=comment)
+    topics_item_published(item=item)
     audit_record(
         action=AuditEvent.Action.ITEM_SCHEDULED if scheduled else AuditEvent.Action.ITEM_PUBLISHED,
         actor=actor,

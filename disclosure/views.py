@@ -21,6 +21,7 @@ from responsibility.models import Column
 
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
+from .topics.models import Topic
 
 PAGE_SIZE = 20
 # Up to this many pages every page number is linked, so that with a year chosen any
@@ -102,6 +103,7 @@ class HomeView(PublicCacheMixin, TemplateView):
             latest_items=published[:10],
             latest_documents=published.normative()[:6],
             latest_interpretations=published.interpretations()[:6],
+            topics=Topic.objects.current().only("pk", "title", "slug", "banner_text"),
             quick_entries=(
                 ("政府信息公开指南", reverse("disclosure:column", args=(GUIDE_SLUG,))),
                 ("政府信息公开制度", reverse("disclosure:column", args=(RULES_SLUG,))),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "disclosure",
     "disclosure.requests",
     "disclosure.interpretations",
+    "disclosure.topics",
 ]
 
 MIDDLEWARE = [

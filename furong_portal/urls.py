@@ -20,6 +20,7 @@ urlpatterns = [
     path("work-points/", include("tasks.urls")),
     path("units/", include("responsibility.urls")),
     path("requests/", include("disclosure.requests.urls")),
+    path("topics/", include("disclosure.topics.urls")),
     path("", include("disclosure.urls")),
 ]
 

@@ -3,13 +3,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Order matters only for readability: loaddata resolves references within one call.
-SEED_FIXTURES = ("units", "subdistricts", "columns", "work_points")
+SEED_FIXTURES = ("units", "subdistricts", "columns", "work_points", "topics")
 
 
 class Command(BaseCommand):
-    help = "载入种子数据：责任单位、栏目与责任分解、2020年政务公开工作要点（可重复执行）。"
+    help = "载入种子数据：责任单位、栏目与责任分解、2020年政务公开工作要点、工作要点点名的三个专栏（可重复执行）。"
 
     def handle(self, *args, **options):
         with transaction.atomic():
             call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
+            # The 专栏 rules may have changed: place the published items again.
+            call_command("apply_topic_rules", verbosity=0)
         self.stdout.write(self.style.SUCCESS("种子数据已载入。"))
