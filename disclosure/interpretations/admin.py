@@ -107,6 +107,6 @@ class InterpretationExemptionAdmin(OfficeOnlyAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
+        except ValidationError as error:
             self.message_user(request, "；".join(getattr(error, "messages", [str(error)])), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

@@ -113,7 +113,7 @@ class TopicEntryAdmin(DistrictOfficeOnly, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
+        except ValidationError as error:
             self.message_user(request, _message(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 

@@ -10,7 +10,15 @@ from disclosure.interpretations.services import interpretation_exemption_grant
 from disclosure.models import Item
 from responsibility.models import AuditEvent
 from tests.disclosure.staff import (
-    COLUMN_A, COLUMN_B, UNIT_B, column, district_officer, editor_of, published_item, reviewer_of, unit,
+    COLUMN_A,
+    COLUMN_B,
+    UNIT_B,
+    column,
+    district_officer,
+    editor_of,
+    published_item,
+    reviewer_of,
+    unit,
 )  # fmt: skip
 
 pytestmark = pytest.mark.django_db
