@@ -1,5 +1,5 @@
-"""Grant the district office what it needs to curate 专栏 (units have no grants here). A frozen copy of `responsibility.roles.ROLE_GRANTS` as it stood
-when this migration was written (a migration never imports live code)."""
+"""Grant the district office what it needs to curate 专栏 (units have no grants here).
+A frozen copy of `responsibility.roles.ROLE_GRANTS` as it stood when this migration was written (a migration never imports live code)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
