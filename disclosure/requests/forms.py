@@ -124,20 +124,21 @@ class ApplicationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in APPLICATION_FIELDS}
 
 
-class PublicRequestForm(ApplicationForm):
-    """The public form, with its abuse controls: a honeypot and a one-time token."""
+class GuardedFormMixin:
+    """The abuse controls of every public form without an account (this one, 意见征集 comments,
+    社会评议): a honeypot field people never see and a signed one-time token. Templates render
+    `form.token` and, hidden by the `requests-hp` class, `form.website`."""
 
-    # Hidden from people by CSS; a bot that fills every field fills this too.
-    website = forms.CharField(label="网站（请勿填写）", required=False, max_length=200)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=400)
-    agree = forms.BooleanField(
-        label="本人承诺所填信息真实有效，并已阅读《依申请公开办理须知》。",
-        error_messages={"required": "请确认所填信息真实有效。"},
-    )
+    token_error = "表单已过期或无效，请核对内容后重新提交。"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # Hidden from people by CSS; a bot that fills every field fills this too.
+        self.fields["website"] = forms.CharField(
+            label="网站（请勿填写）", required=False, max_length=200,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )  # fmt: skip
+        self.fields["token"] = forms.CharField(widget=forms.HiddenInput, max_length=400)
 
     @property
     def is_bot(self) -> bool:
@@ -146,8 +147,24 @@ class PublicRequestForm(ApplicationForm):
     def clean_token(self):
         nonce = read_form_token(self.cleaned_data["token"])
         if nonce is None:
-            raise forms.ValidationError("申请表已过期或无效，请核对内容后重新提交。")
+            raise forms.ValidationError(self.token_error)
         return nonce
+
+    def renew_token_if_expired(self) -> None:
+        """After an expired token, give the re-shown form a fresh one."""
+        if "token" in self.errors:
+            self.data = self.data.copy()
+            self.data["token"] = issue_form_token()
+
+
+class PublicRequestForm(GuardedFormMixin, ApplicationForm):
+    """The public form, with the abuse controls of `GuardedFormMixin`."""
+
+    token_error = "申请表已过期或无效，请核对内容后重新提交。"
+    agree = forms.BooleanField(
+        label="本人承诺所填信息真实有效，并已阅读《依申请公开办理须知》。",
+        error_messages={"required": "请确认所填信息真实有效。"},
+    )
 
 
 class RegisterForm(ApplicationForm):

@@ -12,6 +12,9 @@ DEFAULT_LIMITS = {
     "submit_per_ip": (10, 60 * 60),
     "submit_per_identity": (5, 24 * 60 * 60),
     "lookup_per_ip": (30, 60 * 60),
+    # 意见征集 comments and 社会评议 evaluations reuse these limits (disclosure.consultations, .evaluations).
+    "comment_per_ip": (10, 60 * 60),
+    "evaluation_per_ip": (5, 24 * 60 * 60),
 }
 
 

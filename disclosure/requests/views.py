@@ -95,9 +95,7 @@ class ApplyView(View):
         if form.is_bot:
             return self._refuse(request, "申请未被受理：表单中填写了不应填写的内容。如您是正常填写，请刷新页面后重新提交。", 400)
         if not form.is_valid():
-            if "token" in form.errors:
-                form.data = form.data.copy()
-                form.data["token"] = issue_form_token()
+            form.renew_token_if_expired()
             return self._render(request, form)
         identity_key = f"{form.cleaned_data['id_type']}:{form.cleaned_data['id_number'].upper()}"
         if ratelimit.exceeded("submit_per_identity", identity_key):
