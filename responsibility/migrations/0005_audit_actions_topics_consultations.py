@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibility', '0003_roles'),
+        ('responsibility', '0004_unit_code_shape'),
     ]
 
     operations = [
