@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('disclosure', '0004_list_order_indexes'),
-        ('responsibility', '0005_audit_actions_topics_consultations'),
+        ('responsibility', '0007_audit_actions_topics_consultations'),
     ]
 
     operations = [
