@@ -2,11 +2,10 @@
 exemptions it recorded. Every write goes through `services`."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.template.response import TemplateResponse
 
+from disclosure.adminkit import ServiceErrorsMixin, apply_each
 from disclosure.forms import column_path
 from responsibility.access import is_district_office
 
@@ -55,17 +54,12 @@ class UninterpretedDocumentAdmin(OfficeOnlyAdmin):
     def exempt_selected(self, request, queryset):
         form = ExemptionReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for document in queryset:
-                try:
-                    services.interpretation_exemption_grant(
-                        actor=request.user, document=document, reason=form.cleaned_data["reason"]
-                    )
-                    done += 1
-                except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"《{document.title}》：{'；'.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING)
-            if done:
-                self.message_user(request, f"已为 {done} 件规范性文件登记不需解读的理由。", messages.SUCCESS)
+            reason = form.cleaned_data["reason"]
+            apply_each(
+                self, request, queryset, verb="登记不需解读的理由",
+                apply=lambda document: services.interpretation_exemption_grant(actor=request.user, document=document, reason=reason),
+                name=lambda document: f"《{document.title}》",
+            )  # fmt: skip
             return None
         return TemplateResponse(
             request,
@@ -84,7 +78,7 @@ class UninterpretedDocumentAdmin(OfficeOnlyAdmin):
 
 
 @admin.register(InterpretationExemption)
-class InterpretationExemptionAdmin(OfficeOnlyAdmin):
+class InterpretationExemptionAdmin(ServiceErrorsMixin, OfficeOnlyAdmin):
     """Recorded before approving a normative document that needs no interpretation (the review
     page links here with `?document=<pk>`), or for one already published."""
 
@@ -104,9 +98,3 @@ class InterpretationExemptionAdmin(OfficeOnlyAdmin):
         )
         obj.pk, obj.granted_by, obj.granted_at = saved.pk, saved.granted_by, saved.granted_at
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, "；".join(getattr(error, "messages", [str(error)])), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())

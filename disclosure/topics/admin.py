@@ -4,18 +4,13 @@ configuration, then the rules are applied by `services.topic_rules_apply`), and 
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 
+from disclosure.adminkit import ServiceErrorsMixin, apply_each
 from disclosure.models import Genre, Theme
 from responsibility.admin import DistrictOfficeOnly
 
 from . import services
 from .models import Topic, TopicEntry, TopicRule, TopicSection
-
-
-def _message(error: Exception) -> str:
-    return "；".join(getattr(error, "messages", [])) or str(error) or "您没有执行该操作的权限。"
 
 
 class TopicRuleForm(forms.ModelForm):
@@ -82,7 +77,7 @@ class TopicEntryForm(forms.ModelForm):
 
 
 @admin.register(TopicEntry)
-class TopicEntryAdmin(DistrictOfficeOnly, admin.ModelAdmin):
+class TopicEntryAdmin(ServiceErrorsMixin, DistrictOfficeOnly, admin.ModelAdmin):
     form = TopicEntryForm
     list_display = ("item", "topic", "section", "source", "pinned", "position", "removed", "added_at")
     list_select_related = ("item", "topic", "section")
@@ -110,23 +105,8 @@ class TopicEntryAdmin(DistrictOfficeOnly, admin.ModelAdmin):
             saved = services.topic_entry_add(actor=request.user, topic=data["topic"], item=data["item"], section=data.get("section"))
         obj.pk = saved.pk
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, _message(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     def _each(self, request, queryset, verb, apply):
-        done = 0
-        for entry in queryset:
-            try:
-                apply(entry)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"《{entry.item}》：{_message(error)}", messages.WARNING)
-        if done:
-            self.message_user(request, f"已{verb} {done} 条。", messages.SUCCESS)
+        apply_each(self, request, queryset, verb=verb, apply=apply, name=lambda entry: f"《{entry.item}》")
 
     @admin.action(description="置顶")
     def pin_selected(self, request, queryset):
