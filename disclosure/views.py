@@ -20,6 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from responsibility.models import Column
 
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
+from .consultations.models import Consultation
 from .models import Attachment, Item
 from .topics.models import Topic
 
@@ -175,6 +176,10 @@ class ItemView(PublicCacheMixin, DetailView):
                 ),
                 Prefetch(
                     "predecessors", queryset=published.only("pk", "title", "doc_number", "updated_at", "successor_id")
+                ),
+                Prefetch(
+                    "consultations",
+                    queryset=Consultation.objects.public().only("pk", "title", "state", "final_document_id"),
                 ),
             )
         )

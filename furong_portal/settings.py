@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "disclosure.requests",
     "disclosure.interpretations",
     "disclosure.topics",
+    "disclosure.consultations",
+    "disclosure.evaluations",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("units/", include("responsibility.urls")),
     path("requests/", include("disclosure.requests.urls")),
     path("topics/", include("disclosure.topics.urls")),
+    path("consultations/", include("disclosure.consultations.urls")),
+    path("evaluation/", include("disclosure.evaluations.urls")),
     path("", include("disclosure.urls")),
 ]
 

@@ -13,6 +13,7 @@ from .plan_views import PlanImportView
 from .resources import WorkPointResource
 from .selectors import task_history
 from .services import task_due_on_set, tasks_due_on_set, work_point_setting_update, work_points_tasks_sync
+from .participation import EvaluationExportView, EvaluationResultsView
 from .views import (
     ColumnFreshnessView,
     CompletionMatrixView,
@@ -208,6 +209,8 @@ class TaskAdmin(RoleScopedAdmin):
             path("office/columns/", page(ColumnFreshnessView), name="tasks_office_columns"),
             path("office/export.xlsx", page(OfficeExportView), name="tasks_office_export"),
             path("office/import/", page(PlanImportView), name="tasks_office_plan_import"),
+            path("office/evaluations/", page(EvaluationResultsView), name="tasks_office_evaluations"),
+            path("office/evaluations.xlsx", page(EvaluationExportView), name="tasks_office_evaluations_export"),
             path("<int:pk>/report/", page(TaskReportView), name="tasks_task_report"),
             path("<int:pk>/review/", page(TaskReviewView), name="tasks_task_review"),
             path(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView, View
 
+from disclosure.consultations.selectors import overdue_feedback
 from responsibility.audit import Action as AuditAction
 from responsibility.audit import audit_record
 
@@ -156,6 +157,7 @@ class OfficeDashboardView(OfficePageMixin, TemplateView):
             months=months,
             risk=column_freshness(today=today).risk(),
             totals=plan_totals(progress),
+            overdue_consultations=overdue_feedback(today),
             section_chart=charts.horizontal_bars(
                 [(f"{s.section.number}、{s.section.title}", s.percent) for s in sections], title="各板块完成度"
             ),

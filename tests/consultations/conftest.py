@@ -1,0 +1,3 @@
+"""The unit-A staff of the disclosure tests."""
+
+from tests.disclosure.conftest import a, editor, reviewer  # noqa: F401
