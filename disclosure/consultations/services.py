@@ -115,11 +115,19 @@ def comment_submit(
     return comment
 
 
+def _comment_locked(*, actor, comment: Comment) -> Comment:
+    """The comment's row, locked, once the actor may handle it and the feedback is not out yet."""
+    comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
+    access.require(access.comments_moderatable_by(actor), comment, "您不能处理这条意见。")
+    if comment.consultation.state == Consultation.State.CONCLUDED:
+        raise ValidationError("采纳情况反馈已发布，意见的处理结果不能再修改。")
+    return comment
+
+
 @transaction.atomic
 def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
     """Approve a comment (it may then be shown) or set it aside (it is counted, never shown)."""
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    access.require(access.comments_moderatable_by(actor), comment, "您不能审核这条意见。")
+    comment = _comment_locked(actor=actor, comment=comment)
     comment.state = Comment.State.APPROVED if approve else Comment.State.REJECTED
     comment.moderated_by = actor
     comment.save(update_fields=["state", "moderated_by"])
@@ -129,8 +137,7 @@ def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
 @transaction.atomic
 def comment_mark_kind(*, actor, comment: Comment, kind: str) -> Comment:
     """The unit marks a comment as coming from a business or an association (工作要点第（五）条)."""
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    access.require(access.comments_moderatable_by(actor), comment, "您不能处理这条意见。")
+    comment = _comment_locked(actor=actor, comment=comment)
     if kind not in Comment.Kind.values:
         raise ValidationError({"kind": "请选择提出者类型。"})
     comment.kind = kind
@@ -141,10 +148,7 @@ def comment_mark_kind(*, actor, comment: Comment, kind: str) -> Comment:
 @transaction.atomic
 def comment_decide(*, actor, comment: Comment, decision: str, reason: str = "") -> Comment:
     """Record whether an approved comment was adopted; not adopting (or in part) needs a reason."""
-    comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
-    access.require(access.comments_moderatable_by(actor), comment, "您不能处理这条意见。")
-    if comment.consultation.state == Consultation.State.CONCLUDED:
-        raise ValidationError("采纳情况反馈已发布，不能再修改。")
+    comment = _comment_locked(actor=actor, comment=comment)
     if decision not in Comment.Decision.values:
         raise ValidationError({"decision": "请选择采纳情况。"})
     reason = (reason or "").strip()

@@ -206,3 +206,17 @@ def test_the_final_document_is_linked_later_through_the_admin(client, editor, re
     assert "找不到" in client.post(url, {"final_document": "不存在/2020-00001"}).content.decode()
     assert client.post(url, {"final_document": document.index_number}).status_code == 302
     assert Consultation.objects.get(pk=consultation.pk).final_document == document
+
+
+def test_comments_are_frozen_once_the_feedback_is_published(editor, reviewer):
+    consultation = opened(editor, reviewer)
+    comment = services.comment_submit(consultation=consultation, body="建议")
+    services.comment_decide(actor=editor, comment=comment, decision=Comment.Decision.ADOPTED)
+    services.consultation_feedback_publish(actor=reviewer, consultation=closed(consultation), feedback="采纳1条。")
+    for change in (
+        lambda: services.comment_moderate(actor=editor, comment=comment, approve=False),
+        lambda: services.comment_mark_kind(actor=editor, comment=comment, kind=Comment.Kind.ENTERPRISE),
+        lambda: services.comment_decide(actor=editor, comment=comment, decision=Comment.Decision.NOT_ADOPTED, reason="改"),
+    ):
+        with pytest.raises(ValidationError):
+            change()

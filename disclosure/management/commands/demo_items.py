@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosure.demo import create_demo_items
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  已写入 {done}/{total}")
 
         summary = create_demo_items(items=items, seed=seed, progress=progress)
+        # Demo items are written in bulk, not through item_publish: place them in the 专栏 now.
+        call_command("apply_topic_rules", verbosity=0)
         normative = "，".join(f"{label} {summary.normative.get(value, 0)}" for value, label in Item.Validity.choices)
         self.stdout.write(
             self.style.SUCCESS(
