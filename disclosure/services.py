@@ -229,6 +229,8 @@ def item_update(
         return item
     _save(item)
     _revision_record(item=item, actor=actor, action=action, before=before, comment=comment)
+    if item.state == Item.State.PUBLISHED:
+        topics_item_published(item=item)
     return item
 
 

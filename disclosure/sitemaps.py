@@ -1,11 +1,14 @@
-"""sitemap.xml: the home page, the 政府文件库, every column and every published item."""
+"""sitemap.xml: the home page, the 政府文件库, every column and every published item, the online
+专栏 and the public 意见征集."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from responsibility.models import Column
 
+from .consultations.models import Consultation
 from .models import Item
+from .topics.models import Topic
 
 
 class PagesSitemap(Sitemap):
@@ -39,4 +42,29 @@ class ItemSitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": PagesSitemap, "columns": ColumnSitemap, "items": ItemSitemap}
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Topic.objects.online().only("slug", "updated_at").order_by("position", "pk")
+
+    def lastmod(self, topic):
+        return topic.updated_at
+
+
+class ConsultationSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Consultation.objects.public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, consultation):
+        return consultation.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap, "columns": ColumnSitemap, "items": ItemSitemap,
+    "topics": TopicSitemap, "consultations": ConsultationSitemap,
+}  # fmt: skip

@@ -63,16 +63,22 @@ def topic_rules_apply(*, topic: Topic, actor=None) -> dict[str, int]:
 
 
 def topics_item_published(*, item: Item) -> list[TopicEntry]:
-    """Place a newly published item in every collecting topic whose rules it matches.
-    Called by the item review services inside their transaction."""
+    """Place a published item in every collecting topic whose rules it matches, and drop its
+    rule placements that no longer match (after an edit of a published item); pinned, manual
+    and removed entries stay. Called by the item write services inside their transaction.
+    Returns the entries added."""
     placed = []
     just_this = Item.objects.filter(pk=item.pk)
-    taken = set(TopicEntry.objects.filter(item=item).values_list("topic_id", flat=True))
-    for topic in Topic.objects.collecting().exclude(pk__in=taken).prefetch_related("rules__units", "rules__columns"):
-        for rule in sorted(topic.rules.all(), key=lambda rule: (rule.position, rule.pk)):
-            if _matches(rule, just_this):
-                placed.append(TopicEntry.objects.create(topic=topic, item=item, section_id=rule.section_id))
-                break
+    entries = {entry.topic_id: entry for entry in TopicEntry.objects.filter(item=item)}
+    for topic in Topic.objects.collecting().prefetch_related("rules__units", "rules__columns"):
+        rule = next(
+            (r for r in sorted(topic.rules.all(), key=lambda r: (r.position, r.pk)) if _matches(r, just_this)), None
+        )
+        entry = entries.get(topic.pk)
+        if entry is None and rule is not None:
+            placed.append(TopicEntry.objects.create(topic=topic, item=item, section_id=rule.section_id))
+        elif entry is not None and rule is None and entry.source == TopicEntry.Source.RULE and not (entry.pinned or entry.removed):
+            entry.delete()
     return placed
 
 

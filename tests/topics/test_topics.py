@@ -97,7 +97,7 @@ def test_topic_page_lists_pinned_first_then_newest_with_constant_queries(client,
         response = client.get(topic.get_absolute_url())
     page = response.content.decode()
     assert page.index("优化营商环境措施0<") < page.index("优化营商环境措施44<") < page.index("优化营商环境措施43<")
-    assert "共 45 条" in page
+    assert "共 45 条" in page and page.count(">置顶<") == 1
     with django_assert_max_num_queries(8):
         assert client.get(topic.get_absolute_url() + "?page=3").status_code == 200
 
@@ -119,3 +119,20 @@ def test_home_page_shows_current_topics_and_hides_offline_ones(client, seed):
     page = client.get(reverse("disclosure:home")).content.decode()
     assert "优化营商环境" in page and "涉企政策" not in page
     assert client.get(reverse("topics:topic", args=("enterprise-policies",))).status_code == 404
+
+
+def test_editing_a_published_item_moves_it_in_or_out_of_topics(editor, reviewer):
+    item = publish(editor, reviewer, "区政府常务会议纪要")
+    topic = Topic.objects.get(slug="executive-meetings")
+    assert topic.entries.filter(item=item).exists()
+    office = district_officer()
+    services.item_update(actor=office, item=item, data={"title": "区政府工作会议纪要"})
+    assert not topic.entries.filter(item=item).exists()
+    services.item_update(actor=office, item=item, data={"title": "区政府常务会议纪要（更正）"})
+    assert topic.entries.filter(item=item).exists()
+
+
+def test_the_sitemap_lists_topics_and_public_consultations(client, seed):
+    page = client.get(reverse("disclosure:sitemap-section", args=("topics",))).content.decode()
+    assert "/topics/business-environment/" in page
+    assert client.get(reverse("disclosure:sitemap-section", args=("consultations",))).status_code == 200
