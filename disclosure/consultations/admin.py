@@ -32,21 +32,25 @@ class AttachmentUploadForm(forms.ModelForm):
 
 
 class AttachmentInline(admin.TabularInline):
-    """Shows the attachments; new ones are checked and added by `consultation_attachment_add`."""
+    """The draft's attachments: new ones are checked and added by `consultation_attachment_add`,
+    removed ones go through `consultation_attachment_remove`; none once published."""
 
     model = ConsultationAttachment
     form = AttachmentUploadForm
     extra = 1
     fields = ("file", "name")
 
+    def _editable(self, request, obj) -> bool:
+        return obj is None or access.consultations_editable_by(request.user).filter(pk=obj.pk).exists()
+
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return obj is not None and self._editable(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return obj is None or access.consultations_editable_by(request.user).filter(pk=obj.pk).exists()
+        return self._editable(request, obj)
 
 
 @admin.register(Consultation)
@@ -91,7 +95,10 @@ class ConsultationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         for upload in formset.forms:
-            if upload.instance.pk is None and upload.cleaned_data.get("file"):
+            if upload in formset.deleted_forms:
+                if upload.instance.pk:
+                    services.consultation_attachment_remove(actor=request.user, attachment=upload.instance)
+            elif upload.instance.pk is None and upload.cleaned_data.get("file"):
                 services.consultation_attachment_add(
                     actor=request.user, consultation=form.instance, file=upload.cleaned_data["file"],
                     name=upload.cleaned_data.get("name") or "",

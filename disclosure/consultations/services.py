@@ -76,6 +76,15 @@ def consultation_attachment_add(*, actor, consultation: Consultation, file, name
 
 
 @transaction.atomic
+def consultation_attachment_remove(*, actor, attachment: ConsultationAttachment) -> None:
+    consultation = _locked(attachment.consultation)
+    access.require(access.consultations_editable_by(actor), consultation, "只能删除本单位尚未发布的意见征集的附件。")
+    stored_name = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: ConsultationAttachment.file.field.storage.delete(stored_name))
+
+
+@transaction.atomic
 def consultation_publish(*, actor, consultation: Consultation, today: datetime.date | None = None) -> Consultation:
     """Open the draft to the public. Its period must not already be over."""
     today = today or timezone.localdate()

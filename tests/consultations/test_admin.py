@@ -1,6 +1,7 @@
 """The back office of 意见征集 is scoped to the unit: another unit's staff find nothing, by list or by URL."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from disclosure.consultations import services
@@ -43,3 +44,22 @@ def test_the_units_own_staff_and_the_office_moderate(client, editor, reviewer):
     )
     comment.refresh_from_db()
     assert comment.state == comment.State.APPROVED
+
+
+def test_attachments_are_added_and_removed_only_while_the_draft_is_open(client, editor, reviewer, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.consultations.test_consultations import draft
+
+    settings.MEDIA_ROOT = tmp_path
+    consultation = draft(editor)
+    pdf = SimpleUploadedFile("征求意见稿.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    attachment = services.consultation_attachment_add(actor=editor, consultation=consultation, file=pdf)
+    pdf.seek(0)
+    mistaken = services.consultation_attachment_add(actor=editor, consultation=consultation, file=pdf, name="传错的附件")
+    services.consultation_attachment_remove(actor=editor, attachment=mistaken)
+    assert [a.name for a in consultation.attachments.all()] == ["征求意见稿.pdf"]
+    services.consultation_publish(actor=reviewer, consultation=consultation)
+    with pytest.raises(PermissionDenied):
+        services.consultation_attachment_remove(actor=editor, attachment=attachment)
+    assert client.get(reverse("consultations:attachment", args=(attachment.pk,))).status_code == 200
