@@ -22,6 +22,19 @@ class ServiceErrorsMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class ReadOnlyMixin:
+    """Rows written only by services elsewhere (the public's evaluations, the derived lists)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def apply_each(model_admin, request, objects, *, verb: str, apply, name=str) -> int:
     """Run `apply` (a service call) on each object; report what was done and, one by one, what
     was refused and why. Returns how many succeeded."""

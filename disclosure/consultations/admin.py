@@ -155,15 +155,7 @@ class ConsultationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
                 return self._back(consultation)
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, error_message(error))
-        return TemplateResponse(
-            request,
-            "admin/consultations/consultation/feedback.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts, "original": consultation, "title": "发布意见采纳情况反馈", "form": form,
-                "tally": comment_tally(consultation),
-            },
-        )  # fmt: skip
+        return self._page(request, consultation, form, title="发布意见采纳情况反馈")
 
 
     def document_view(self, request, object_id):
@@ -179,13 +171,16 @@ class ConsultationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
                 return self._back(consultation)
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, error_message(error))
+        return self._page(request, consultation, form, title="关联正式文件", submit_label="关联正式文件")
+
+    def _page(self, request, consultation, form, **context):
+        """A step of the consultation's workflow: its tally of comments and a form."""
         return TemplateResponse(
             request,
             "admin/consultations/consultation/feedback.html",
             {
-                **self.admin_site.each_context(request),
-                "opts": self.opts, "original": consultation, "title": "关联正式文件", "form": form,
-                "tally": comment_tally(consultation), "submit_label": "关联正式文件",
+                **self.admin_site.each_context(request), "opts": self.opts, "original": consultation, "form": form,
+                "tally": comment_tally(consultation), **context,
             },
         )  # fmt: skip
 

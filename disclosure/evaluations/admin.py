@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from disclosure.adminkit import ReadOnlyMixin
 from responsibility.admin import DistrictOfficeOnly
 
 from .models import Evaluation, SectionScore
@@ -19,7 +20,7 @@ class SectionScoreInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(DistrictOfficeOnly, admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyMixin, DistrictOfficeOnly, admin.ModelAdmin):
     list_display = ("__str__", "period", "submitted_at", "timeliness", "findability", "comment")
     list_filter = ("period", "timeliness", "findability")
     search_fields = ("comment",)
@@ -27,12 +28,3 @@ class EvaluationAdmin(DistrictOfficeOnly, admin.ModelAdmin):
     fields = ("period", "submitted_at", "timeliness", "findability", "comment")
     readonly_fields = fields
     inlines = (SectionScoreInline,)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,9 +5,10 @@ from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from disclosure.adminkit import ServiceErrorsMixin, apply_each
+from disclosure.adminkit import ReadOnlyMixin, ServiceErrorsMixin, apply_each
 from disclosure.forms import column_path
 from responsibility.access import is_district_office
+from responsibility.admin import DistrictOfficeOnly
 
 from . import services
 from .models import InterpretationExemption, UninterpretedDocument
@@ -17,21 +18,8 @@ class ExemptionReasonForm(forms.Form):
     reason = forms.CharField(label="不需解读的理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class OfficeOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_district_office(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_district_office(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class OfficeOnlyAdmin(ReadOnlyMixin, DistrictOfficeOnly, admin.ModelAdmin):
+    """The district office reads these; the exemption is added through its service only."""
 
 
 @admin.register(UninterpretedDocument)
