@@ -199,6 +199,14 @@ class Item(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("disclosure:item", args=(self.pk,))
 
+    def is_public(self, now=None) -> bool:
+        """What `ItemQuerySet.published` selects, for one loaded item."""
+        return (
+            self.state == Item.State.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
     @property
     def is_interpretation(self) -> bool:
         return self.interprets_id is not None

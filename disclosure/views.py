@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
+from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column
 
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
@@ -126,7 +127,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         return get_object_or_404(
             Column.objects.with_duties()
             .select_related("parent__parent")
-            .prefetch_related(Prefetch("children", queryset=Column.objects.with_duties())),
+            .prefetch_related(Prefetch("children", queryset=Column.objects.with_duties()), entries_prefetch()),
             slug=self.kwargs["slug"],
         )
 
@@ -151,9 +152,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
 
 
 def _is_public(item: Item | None, now: datetime.datetime) -> bool:
-    return bool(
-        item and item.state == Item.State.PUBLISHED and item.published_at is not None and item.published_at <= now
-    )
+    return bool(item and item.is_public(now))
 
 
 class ItemView(PublicCacheMixin, DetailView):

@@ -8,17 +8,23 @@ when the home page has not been updated for 2 weeks.
 A column's freshness is measured from the newest published item in its subtree. The
 columns assessed are those someone publishes into: leaves, and any column that carries
 a duty itself. A heading such as 法定主动公开内容 only groups its children; counting it as
-well would count the same gap twice."""
+well would count the same gap twice.
+
+The 基层政务公开标准目录 (国办发〔2019〕54号) feeds in too: an entry whose 公开时限 is a
+period (每季度, 每年 …, `CatalogueEntry.cycle_days`) makes its column stale once that
+period passes without a publication, if that is sooner than the column's own
+update requirement; the office's view shows each column's 公开时限 beside it."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from disclosure.models import Item
+from responsibility.catalogue.models import CatalogueEntry
 from responsibility.models import Collective, Column, Duty, Unit
 
 # 国办秘函〔2019〕19号 thresholds.
@@ -48,6 +54,9 @@ class ColumnFreshness:
     assessed: bool
     units: list[Unit]
     today: date
+    # The shortest period among the column's 标准目录 entries (定期公开周期), and their 公开时限.
+    cycle_days: int | None = None
+    time_limits: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -57,8 +66,26 @@ class ColumnFreshness:
     def days_over(self) -> int | None:
         if self.status != Freshness.STALE:
             return None
-        last = self.last_published_at
-        return (self.today - self.column.fresh_until(timezone.localdate(last))).days
+        return (self.today - self.fresh_until).days
+
+    @property
+    def fresh_until(self) -> date | None:
+        """The last day the column counts as updated: the sooner of its own 19号 requirement
+        and its 标准目录 period; None for an empty column or one updated on change."""
+        if self.last_published_at is None:
+            return None
+        last = timezone.localdate(self.last_published_at)
+        by_catalogue = last + timedelta(days=self.cycle_days) if self.cycle_days else None
+        return min(filter(None, (self.column.fresh_until(last), by_catalogue)), default=None)
+
+    @property
+    def requirement(self) -> str:
+        """The rule in words, the 标准目录's period included when it is the sooner one."""
+        if self.cycle_days is None:
+            return self.column.update_requirement
+        if self.column.stale_after_days is None:
+            return f"{self.cycle_days} 天内（标准目录）"
+        return f"{self.column.update_requirement}，标准目录 {self.cycle_days} 天内"
 
 
 @dataclass
@@ -165,7 +192,7 @@ def _responsible_units() -> dict[int, list[Unit]]:
 
 
 def column_freshness(*, today: date | None = None, now: datetime | None = None) -> FreshnessReport:
-    """Freshness of every column as of `today`, from four queries whatever the size."""
+    """Freshness of every column as of `today`, from five queries whatever the size."""
     today = today or timezone.localdate()
     columns = list(Column.objects.order_by("level", "order"))
     by_id = {column.pk: column for column in columns}
@@ -181,6 +208,12 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
         .annotate(count=Count("pk"), last=Max("published_at"))
     }
     responsible = _responsible_units()
+    time_limits: dict[int, dict[str, None]] = defaultdict(dict)
+    cycles: dict[int, int] = {}
+    for column_id, time_limit, cycle_days in CatalogueEntry.objects.values_list("column_id", "time_limit", "cycle_days"):
+        time_limits[column_id][time_limit] = None
+        if cycle_days:
+            cycles[column_id] = min(cycle_days, cycles.get(column_id, cycle_days))
 
     subtree: dict[int, tuple[int, datetime | None]] = {}
 
@@ -197,28 +230,28 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
     entries = []
     for column in columns:
         count, last = measure(column.pk)
-        days_since = _days_between(last, today)
-        if last is None:
-            status = Freshness.EMPTY
-        elif column.stale_after_days is None:
-            status = Freshness.ON_CHANGE
-        elif column.is_stale_on(timezone.localdate(last), today):
-            status = Freshness.STALE
-        else:
-            status = Freshness.FRESH
-        entries.append(
-            ColumnFreshness(
-                column=column,
-                path=" › ".join(_ancestry(column, by_id)),
-                item_count=count,
-                last_published_at=last,
-                days_since=days_since,
-                status=status,
-                assessed=not children[column.pk] or column.pk in responsible,
-                units=responsible.get(column.pk, []),
-                today=today,
-            )
+        entry = ColumnFreshness(
+            column=column,
+            path=" › ".join(_ancestry(column, by_id)),
+            item_count=count,
+            last_published_at=last,
+            days_since=_days_between(last, today),
+            status=Freshness.EMPTY,
+            assessed=not children[column.pk] or column.pk in responsible,
+            units=responsible.get(column.pk, []),
+            today=today,
+            cycle_days=cycles.get(column.pk),
+            time_limits=list(time_limits[column.pk]),
         )
+        if last is None:
+            entry.status = Freshness.EMPTY
+        elif entry.fresh_until is None:
+            entry.status = Freshness.ON_CHANGE
+        elif today > entry.fresh_until:
+            entry.status = Freshness.STALE
+        else:
+            entry.status = Freshness.FRESH
+        entries.append(entry)
     report = FreshnessReport(today=today, columns=entries)
     for entry in report.assessed:
         for unit in entry.units:
