@@ -39,7 +39,14 @@ class Select(forms.Select):
         return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]), options)
 
 
+# Any date a form accepts is clamped into this range: beyond it a moment in the site's
+# time zone cannot be converted for every database (0001-01-01, 9999-12-31 overflow),
+# and nothing public is dated outside it.
+EARLIEST_DAY, LATEST_DAY = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -127,7 +134,7 @@ class ItemSearchFilter(django_filters.FilterSet):
         return queryset.filter(published_at__gte=_start_of(value))
 
     def filter_end(self, queryset, name, value):
-        return queryset.filter(published_at__lt=_start_of(value + datetime.timedelta(days=1)))
+        return queryset.filter(published_at__lt=_start_of(value) + datetime.timedelta(days=1))
 
     def filter_validity(self, queryset, name, value):
         queryset = queryset.normative()

@@ -312,3 +312,8 @@ def test_filter_selects_render_like_djangos_own(seed):
     assert ours == "".join(line.strip() for line in djangos.splitlines())
     form = ItemSearchFilter({"unit": "x"}, queryset=Item.objects.all()).form
     assert '<select name="unit" aria-describedby="id_unit_error" aria-invalid="true" id="id_unit">' in str(form["unit"])
+
+
+@pytest.mark.parametrize("query", ["start=0001-01-01", "end=9999-12-31", "start=9999-12-31&end=0001-01-01"])
+def test_search_with_dates_at_the_ends_of_the_calendar_answers_normally(client, seed, query):
+    assert client.get(reverse("disclosure:search") + "?" + query).status_code == 200
