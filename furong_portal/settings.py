@@ -77,6 +77,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # only through views that check who asks. Keep it outside MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The open-data bulk downloads (`manage.py export_open_data`), served at /open-data/files/.
+OPEN_DATA_ROOT = Path(os.environ.get("OPEN_DATA_ROOT", BASE_DIR / "opendata"))
 
 # --- Applications --------------------------------------------------------------
 
@@ -95,7 +97,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_filters",
     "import_export",
+    "ninja",  # serves the API explorer's Swagger UI from its own static files
     "responsibility",
+    "responsibility.catalogue",
     "tasks",
     "disclosure",
     "disclosure.requests",
@@ -103,6 +107,7 @@ INSTALLED_APPS = [
     "disclosure.topics",
     "disclosure.consultations",
     "disclosure.evaluations",
+    "disclosure.opendata",
 ]
 
 MIDDLEWARE = [

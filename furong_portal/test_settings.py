@@ -25,3 +25,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A valid 统一社会信用代码 standing in for the district government's (the 索引号 prefix of units
 # without a code of their own); tests of the refusal without one override it.
 DISTRICT_ORGANISATION_CODE = "91350100M000100Y43"
+OPEN_DATA_ROOT = tempfile.mkdtemp(prefix="furong-test-opendata-")

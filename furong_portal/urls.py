@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 
+from disclosure.opendata.api import api
+
 admin.site.site_header = "芙蓉区政府信息公开平台 · 管理后台"
 admin.site.site_title = "芙蓉区政府信息公开平台"
 admin.site.index_title = "内容管理"
@@ -19,6 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("work-points/", include("tasks.urls")),
     path("units/", include("responsibility.urls")),
+    path("catalogue/", include("responsibility.catalogue.urls")),
+    path("api/v1/", api.urls),
+    path("open-data/", include("disclosure.opendata.urls")),
     path("requests/", include("disclosure.requests.urls")),
     path("topics/", include("disclosure.topics.urls")),
     path("consultations/", include("disclosure.consultations.urls")),
