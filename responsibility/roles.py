@@ -87,6 +87,8 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "responsibility.duty": CRUD,
         "responsibility.staffprofile": CRUD,
         "responsibility.auditevent": ("view",),
+        # 国办发〔2019〕54号: the government office compiles and keeps the 标准目录.
+        "catalogue.catalogueentry": CRUD,
         "tasks.plandocument": CRUD,
         "tasks.section": CRUD,
         "tasks.workpoint": CRUD,

@@ -192,7 +192,7 @@ def _responsible_units() -> dict[int, list[Unit]]:
 
 
 def column_freshness(*, today: date | None = None, now: datetime | None = None) -> FreshnessReport:
-    """Freshness of every column as of `today`, from five queries whatever the size."""
+    """Freshness of every column as of `today`, from six queries whatever the size."""
     today = today or timezone.localdate()
     columns = list(Column.objects.order_by("level", "order"))
     by_id = {column.pk: column for column in columns}

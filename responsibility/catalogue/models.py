@@ -4,7 +4,8 @@ The fields follow the national template (公开事项 一级/二级, 公开内�
 公开时限, 公开主体, 公开渠道和载体, 公开对象, 公开方式, 公开层级); see shared DOMAIN.md."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from responsibility.models import Column
@@ -19,10 +20,18 @@ class CatalogueEntryQuerySet(models.QuerySet):
         return self.filter(Q(column=column.pk) | Q(column__parent=column.pk) | Q(column__parent__parent=column.pk))
 
     def in_tree_order(self):
-        """Column by column as the tree reads (一级, then its 二级, then their 三级), then position."""
-        return self.select_related("column__parent__parent").order_by(
-            "column__parent__parent__order", "column__parent__order", "column__order", "position", "pk"
-        )
+        """Column by column as the tree reads (一级, then its 二级, then their 三级), then position.
+
+        A column's place is (一级 order, 二级 order, 三级 order), -1 where it has no such
+        level, so a heading comes before its children on every database (NULLs would
+        sort first on SQLite and last on PostgreSQL)."""
+        root = Coalesce("column__parent__parent__order", "column__parent__order", "column__order")
+        second = Case(
+            When(column__level=3, then="column__parent__order"), When(column__level=2, then="column__order"),
+            default=Value(-1),
+        )  # fmt: skip
+        third = Case(When(column__level=3, then="column__order"), default=Value(-1))
+        return self.select_related("column__parent__parent").order_by(root, second, third, "position", "pk")
 
 
 class CatalogueEntry(models.Model):

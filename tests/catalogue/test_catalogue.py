@@ -1,12 +1,10 @@
 """The 基层政务公开标准目录: kept by the district office, imported from xlsx, shown on the
 column pages and as a whole, and feeding the office's freshness view."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
 import tablib
-from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR
+from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR
 from responsibility.catalogue.admin import CatalogueEntryAdmin
 from responsibility.catalogue.models import CatalogueEntry
 from responsibility.catalogue.resources import CatalogueEntryResource
@@ -32,8 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def office(seed):
-    # The grant as the migration makes it (a transactional test may have flushed the groups).
-    importlib.import_module("responsibility.catalogue.migrations.0002_role_permissions").grant(apps, None)
     return make_staff("catalogue-office", unit=None, role=ROLE_DISTRICT_OFFICE)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from disclosure.models import Item
 from disclosure.requests import services as requests_services
 from disclosure.requests.models import Channel
-from responsibility.access import ROLE_DISTRICT_OFFICE
+from responsibility.roles import ROLE_DISTRICT_OFFICE
 from responsibility.catalogue.models import CatalogueEntry
 from responsibility.models import Column, StaffProfile, Unit
 from tasks.models import PlanDocument, ProgressReport, Task, TaskReview

@@ -1,7 +1,9 @@
 """Grant the district office (区政务公开办) the 标准目录: 国办发〔2019〕54号 makes the
-government office responsible for compiling and keeping it. Same pattern as
-`tasks/0003_role_permissions`: the group is fetched or created by name, permissions
-are added, never replaced."""
+government office responsible for compiling and keeping it.
+
+A frozen copy of that part of the declaration (`responsibility.roles.ROLE_GRANTS`) as it
+stood when this migration was written; migrations never import live code. The group is
+fetched or created by name, permissions are added, never replaced."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
