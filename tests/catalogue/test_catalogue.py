@@ -160,12 +160,20 @@ def test_the_catalogue_page_runs_the_same_queries_whatever_its_size(client, seed
 def test_a_periodic_time_limit_makes_its_column_stale_sooner(seed):
     publish("3-7", "区财政局", published_at=timezone.now() - timedelta(days=100))
     before = {entry.column.slug: entry for entry in column_freshness().columns}["3-7"]
-    assert before.status == Freshness.FRESH and before.stale_after_days == 365  # 决算预算: yearly
+    assert before.status == Freshness.FRESH and before.requirement == "12 个月内"  # 决算预算: yearly
     catalogue_entry("3-7", time_limit="每季度结束后15日内", cycle_days=90)
     catalogue_entry("3-7", position=2, time_limit="信息形成或者变更之日起20个工作日内")
     after = {entry.column.slug: entry for entry in column_freshness().columns}["3-7"]
-    assert after.status == Freshness.STALE and after.stale_after_days == 90 and after.days_over == 10
+    assert after.status == Freshness.STALE and after.days_over == 10
+    assert after.requirement == "12 个月内，标准目录 90 天内"
     assert after.time_limits == ["每季度结束后15日内", "信息形成或者变更之日起20个工作日内"]
+
+
+def test_a_longer_catalogue_period_does_not_relax_the_columns_own_rule(seed):
+    publish("3-7", "区财政局", published_at=timezone.now() - timedelta(days=400))
+    catalogue_entry("3-7", time_limit="每两年", cycle_days=730)
+    entry = {entry.column.slug: entry for entry in column_freshness().columns}["3-7"]
+    assert entry.status == Freshness.STALE
 
 
 def test_the_office_freshness_view_shows_the_time_limits(client, office):
