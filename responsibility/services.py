@@ -1,6 +1,7 @@
 """Writes to units, collectives and the column tree's duties."""
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -65,6 +66,16 @@ class NameMapping(models.TextChoices):
     ALIAS = "alias", "另一名称（登记为别称）"
     RENAME = "rename", "单位更名（新名称为规范名称，原名称保留为别称）"
     NEW_UNIT = "new_unit", "新增单位"
+
+
+@dataclass(frozen=True)
+class NameChoice:
+    """The office's answer for one unknown printed name: a NameMapping and its target
+    (none for a new unit, which takes `kind`)."""
+
+    mapping: str
+    party: Unit | Collective | None = None
+    kind: str = ""
 
 
 @transaction.atomic

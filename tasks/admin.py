@@ -9,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
 from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, WorkPointParty, WorkPointSetting
-from .plan_views import PlanImportView
+from .plan_views import CarryOverView, ComparisonView, PlanImportView
 from .resources import WorkPointResource
 from .selectors import task_history
 from .services import task_due_on_set, tasks_due_on_set, work_point_setting_update, work_points_tasks_sync
@@ -211,6 +211,8 @@ class TaskAdmin(RoleScopedAdmin):
             path("office/import/", page(PlanImportView), name="tasks_office_plan_import"),
             path("office/evaluations/", page(EvaluationResultsView), name="tasks_office_evaluations"),
             path("office/evaluations.xlsx", page(EvaluationExportView), name="tasks_office_evaluations_export"),
+            path("office/carry-over/", page(CarryOverView), name="tasks_office_carry_over"),
+            path("office/comparison/", page(ComparisonView), name="tasks_office_comparison"),
             path("<int:pk>/report/", page(TaskReportView), name="tasks_task_report"),
             path("<int:pk>/review/", page(TaskReviewView), name="tasks_task_review"),
             path(

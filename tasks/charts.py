@@ -99,3 +99,44 @@ def _grid(left: int, width: int, top: int, plot_height: int, maximum: int) -> Sa
             )
         )
     return mark_safe("".join(lines))
+
+
+PREVIOUS = "#57606a"
+
+
+def paired_bars(
+    rows: list[tuple[str, int | None, int | None]], *, title: str, series: tuple[str, str], suffix: str = "%"
+) -> SafeString:
+    """Two bars per row (label, this value, the other value), 0…100, with a legend: this
+    year in the chart colour, the year compared with in grey. None draws no bar, "—"."""
+    label_width, bar_width, row_height, top = 230, 330, 40, 30
+    width, height = label_width + bar_width + 70, top + 8 + row_height * len(rows)
+    body = [
+        format_html(
+            '<rect x="{x}" y="6" width="12" height="12" fill="{bar}"/><text x="{tx}" y="16" fill="{ink}">{now}</text>'
+            '<rect x="{x2}" y="6" width="12" height="12" fill="{prev}"/><text x="{tx2}" y="16" fill="{ink}">{then}</text>',
+            x=label_width, bar=BAR, tx=label_width + 16, ink=INK, now=series[0],
+            x2=label_width + 120, prev=PREVIOUS, tx2=label_width + 136, then=series[1],
+        )
+    ]
+    for index, (label, value, other) in enumerate(rows):
+        y = top + index * row_height
+        body.append(format_html('<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>', label_width - 10, y + 20, INK, label))
+        for offset, number, colour in ((2, value, BAR), (19, other, PREVIOUS)):
+            filled = 0 if number is None else bar_width * max(0, min(number, 100)) / 100
+            body.append(
+                format_html(
+                    '<rect x="{bx}" y="{by}" width="{bw}" height="14" rx="2" fill="{track}"/>'
+                    '<rect x="{bx}" y="{by}" width="{fw}" height="14" rx="2" fill="{colour}"/>'
+                    '<text x="{vx}" y="{ty}" font-size="11" fill="{ink}">{text}</text>',
+                    bx=label_width, by=y + offset, bw=bar_width, track=TRACK, fw=_n(filled), colour=colour,
+                    vx=label_width + bar_width + 6, ty=y + offset + 12, ink=INK,
+                    text="—" if number is None else f"{number}{suffix}",
+                )
+            )
+
+    def shown(number):
+        return "—" if number is None else f"{number}{suffix}"
+
+    desc = "；".join(f"{label}：{series[0]} {shown(value)}，{series[1]} {shown(other)}" for label, value, other in rows)
+    return _svg(width=width, height=height, title=title, desc=desc, body=body)

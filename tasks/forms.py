@@ -5,12 +5,11 @@ from django.utils import timezone
 from disclosure.models import Item
 from responsibility.documents import docx_text
 from responsibility.models import Collective, Unit
-from responsibility.services import NameMapping
+from responsibility.services import NameChoice, NameMapping
 
 from .models import ProgressReport, TaskReview
 from .selectors import evidence_items_for
 from .services import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_FILES, evidence_file_validate
-from .services.plan_import import NameChoice
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -182,3 +181,47 @@ class NameChoicesForm(forms.Form):
         if model is None or not pk.isdigit():
             return None
         return model.objects.filter(pk=pk).first()
+
+
+class CarryOverForm(forms.Form):
+    """One row per unfinished task of last year: carry it or not, into which point, why."""
+
+    def __init__(self, *args, candidates, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.points = {str(point.pk): point for point in points}
+        point_choices = [("", "——"), *((str(point.pk), f"（{point.chinese_number}）{point.title}") for point in points)]
+        for candidate in candidates:
+            pk = candidate.task.pk
+            self.fields[f"carry_{pk}"] = forms.BooleanField(label="结转", required=False)
+            self.fields[f"point_{pk}"] = forms.ChoiceField(
+                label="结转到要点", required=False, choices=point_choices,
+                initial=str(candidate.suggested.pk) if candidate.suggested else "",
+            )
+            self.fields[f"reason_{pk}"] = forms.CharField(label="结转原因", required=False, max_length=500)
+
+    def rows(self):
+        return [
+            (candidate, self[f"carry_{candidate.task.pk}"], self[f"point_{candidate.task.pk}"], self[f"reason_{candidate.task.pk}"])
+            for candidate in self.candidates
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        decisions = []
+        for candidate in self.candidates:
+            pk = candidate.task.pk
+            if not cleaned.get(f"carry_{pk}"):
+                continue
+            point = self.points.get(cleaned.get(f"point_{pk}") or "")
+            reason = (cleaned.get(f"reason_{pk}") or "").strip()
+            if point is None:
+                self.add_error(f"point_{pk}", "请选择承接这项工作的要点。")
+            elif not reason:
+                self.add_error(f"reason_{pk}", "请说明结转原因。")
+            else:
+                decisions.append((candidate.task, point, reason))
+        if not decisions and not self.errors:
+            raise forms.ValidationError("请至少勾选一项要结转的任务。")
+        cleaned["decisions"] = decisions
+        return cleaned

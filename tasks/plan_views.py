@@ -1,4 +1,5 @@
-"""The district office's pages for whole plans: importing a new year's 工作要点."""
+"""The district office's pages for whole plans: importing a new year's 工作要点, carrying
+last year's unfinished tasks over, comparing a year with the one before."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,10 +7,14 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from . import charts
 from .access import is_office_staff
-from .forms import NameChoicesForm, PlanUploadForm
+from .comparison import plan_comparison
+from .forms import CarryOverForm, NameChoicesForm, PlanUploadForm
+from .models import CarryOver, WorkPoint
+from .services import carry_over_candidates, previous_plan, tasks_carry_over
 from .services.plan_import import plan_import, plan_preview
-from .views import AdminPageMixin
+from .views import AdminPageMixin, OfficePageMixin
 
 
 class OfficeOnlyMixin:
@@ -66,3 +71,82 @@ class PlanImportView(OfficeOnlyMixin, AdminPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("upload", PlanUploadForm())
         return super().get_context_data(**kwargs)
+
+
+class PreviousPlanMixin(OfficePageMixin):
+    """A page about the chosen plan (?year=) and the plan of the year before it."""
+
+    def previous(self):
+        if not hasattr(self, "_previous"):
+            self._previous = previous_plan(self.get_plan())
+        return self._previous
+
+
+class CarryOverView(PreviousPlanMixin, TemplateView):
+    template_name = "tasks/admin/office_carry_over.html"
+    title = "结转上年未完成任务"
+
+    def form(self, data=None):
+        previous = self.previous()
+        candidates = carry_over_candidates(from_plan=previous, to_plan=self.get_plan()) if previous else []
+        points = WorkPoint.objects.filter(section__document=self.get_plan()).order_by("number")
+        return CarryOverForm(data, candidates=candidates, points=points)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                carried = tasks_carry_over(decisions=form.cleaned_data["decisions"], actor=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"已结转 {len(carried)} 项任务。")
+                return HttpResponseRedirect(request.path + f"?year={self.get_plan().year}")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        carried = (
+            CarryOver.objects.filter(to_task__work_point__section__document=self.get_plan())
+            .select_related("from_task__work_point__section__document", "to_task__work_point", "to_task__unit", "decided_by")
+        )
+        by_unit: dict = {}
+        for carry in carried:
+            by_unit.setdefault(carry.to_task.unit, []).append(carry)
+        kwargs.setdefault("form", self.form())
+        return super().get_context_data(previous=self.previous(), carried_by_unit=list(by_unit.items()), **kwargs)
+
+
+class ComparisonView(PreviousPlanMixin, TemplateView):
+    template_name = "tasks/admin/office_comparison.html"
+    title = "年度对比"
+
+    def get_context_data(self, **kwargs):
+        previous = self.previous()
+        context = {"previous": previous}
+        if previous:
+            comparison = plan_comparison(plan=self.get_plan(), previous=previous)
+            series = (f"{comparison.plan.year}年", f"{previous.year}年")
+            context.update(
+                comparison=comparison,
+                section_chart=charts.paired_bars(
+                    [(row.label[:16], _completion(row.current), _completion(row.previous)) for row in comparison.sections],
+                    title="各板块完成率：本年与上年", series=series,
+                ),
+                timeliness_chart=charts.paired_bars(
+                    [(row.label[:16], _timeliness(row.current), _timeliness(row.previous)) for row in comparison.sections],
+                    title="各板块按期完成率：本年与上年", series=series,
+                ),
+                unit_chart=charts.paired_bars(
+                    [(row.label, _completion(row.current), _completion(row.previous)) for row in comparison.units],
+                    title="各单位完成率：本年与上年", series=series,
+                ),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _completion(figures):
+    return figures.completion if figures else None
+
+
+def _timeliness(figures):
+    return figures.timeliness if figures else None

@@ -48,6 +48,11 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(unit=unit)
 
     def open(self):
+        """Tasks still being worked on: not done, and not carried over into a later plan."""
+        return self.exclude(state=Task.State.DONE).filter(carried_to__isnull=True)
+
+    def unfinished(self):
+        """Not done, carried over or not: what a year left undone."""
         return self.exclude(state=Task.State.DONE)
 
     def overdue(self, today):

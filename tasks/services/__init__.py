@@ -15,6 +15,7 @@ from .assignment import (
     work_point_tasks_sync,
     work_points_tasks_sync,
 )
+from .carry_over import carry_over_candidates, previous_plan, task_carry_over, tasks_carry_over
 from .reminders import ReminderRun, reminder_compose, reminders_send
 from .reports import (
     EVIDENCE_EXTENSIONS,
@@ -32,12 +33,16 @@ __all__ = [
     "EVIDENCE_MAX_SIZE",
     "ReminderRun",
     "TaskSync",
+    "carry_over_candidates",
     "evidence_file_validate",
     "plan_tasks_sync",
+    "previous_plan",
     "progress_report_submit",
     "reminder_compose",
     "reminders_send",
+    "task_carry_over",
     "task_due_on_set",
+    "tasks_carry_over",
     "task_review",
     "tasks_due_on_set",
     "text_deadlines",

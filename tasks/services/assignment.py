@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from ..models import PlanDocument, Task, WorkPoint, WorkPointParty, WorkPointSetting, check_due_on
+from ..models import CarryOver, PlanDocument, Task, WorkPoint, WorkPointParty, WorkPointSetting, check_due_on
 
 # Deadlines a point's text may name: "2020年底前", "2020年6月底前", "2020年9月30日前".
 _DUE_PATTERNS = (
@@ -105,13 +106,18 @@ def work_point_tasks_sync(*, work_point: WorkPoint) -> TaskSync:
                 task.role, task.assigned_as = role, name
                 task.save(update_fields=["role", "assigned_as", "updated_at"])
                 result.updated += 1
-        elif task.state == Task.State.NOT_STARTED and not task.reports.exists():
+        elif task.state == Task.State.NOT_STARTED and not task.reports.exists() and not _carried(task):
             task.delete()
             result.removed += 1
         else:
             result.kept.append(task)
     WorkPointSetting.objects.get_or_create(work_point=work_point)
     return result
+
+
+def _carried(task: Task) -> bool:
+    """A task linked by a carry-over (either end) is the office's decision: sync keeps it."""
+    return CarryOver.objects.filter(Q(from_task=task) | Q(to_task=task)).exists()
 
 
 @transaction.atomic

@@ -16,21 +16,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from responsibility.models import Collective, Unit
-from responsibility.services import party_resolve, printed_name_register
+from responsibility.services import NameChoice, party_resolve, printed_name_register
 
 from ..models import PlanDocument, Section, WorkPoint, WorkPointParty
 from ..plan_text import ParsedPlan, ParsedPoint, ParsedSection, plan_text_parse
 from .assignment import TaskSync, plan_tasks_sync, text_deadlines
 from .work_points import units_clause_parse, work_point_parties_replace
-
-
-@dataclass(frozen=True)
-class NameChoice:
-    """The office's answer for one unknown printed name (NameMapping value and target)."""
-
-    mapping: str
-    party: Unit | Collective | None = None
-    kind: str = ""
 
 
 @dataclass

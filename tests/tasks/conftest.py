@@ -138,7 +138,8 @@ def two_plans(synced):
     """The seed's 2020 plan with its tasks and the 2021 edition of tests/tasks/plan_editions.py,
     imported with 区数据资源中心 renamed 区数据资源局."""
     from responsibility.services import NameMapping
-    from tasks.services.plan_import import NameChoice, plan_import
+    from responsibility.services import NameChoice
+    from tasks.services.plan_import import plan_import
     from tests.tasks.plan_editions import edition_2021
 
     choices = {

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from responsibility.models import Alias, Collective, Unit
 from responsibility.services import NameMapping, party_resolve
 from tasks.models import PlanDocument, Task, WorkPoint, WorkPointParty
-from tasks.services.plan_import import NameChoice, plan_import, plan_preview
+from responsibility.services import NameChoice
+from tasks.services.plan_import import plan_import, plan_preview
 from tasks.plan_text import chinese_numeral_value, plan_text_parse
 from tasks.services import plan_tasks_sync
 from tests.tasks.plan_editions import edition_2021, seed_edition
