@@ -2,19 +2,23 @@
 with its duties, staff accounts and the audit log. Nobody else reaches any of it
 (`responsibility.access.can_administer`)."""
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count
+from django.urls import path
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from .access import can_administer, users_manageable_by
 from .audit import account_access_snapshot, account_change_record, audit_record
-from .passwords import password_set_record
-from .second_factor import second_factor_reset
 from .models import Alias, AuditEvent, Collective, Column, Duty, StaffProfile, Unit
+from .passwords import password_set_record
 from .resources import AuditEventResource, ColumnResource, UnitResource
+from .second_factor import second_factor_reset
+from .table_views import column_table_import_view
 
 
 class DistrictOfficeOnly:
@@ -104,11 +108,17 @@ class ColumnAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("level",)
     inlines = (DutyInline,)
+    # django-import-export wraps this template with its import and export buttons.
+    change_list_template = "admin/responsibility/column/change_list.html"
     fieldsets = (
         (None, {"fields": ("parent", "number", "title", "slug", "order", "level", "note")}),
         ("责任单位", {"fields": ("responsibility_text",)}),
         ("更新要求", {"fields": ("update_cycle", "stale_after_days")}),
     )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(column_table_import_view, self))
+        return [path("import-table/", view, name="responsibility_column_table_import"), *super().get_urls()]
 
 
 # --- Accounts ----------------------------------------------------------------------------

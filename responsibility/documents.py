@@ -33,6 +33,25 @@ def printed_line_clean(line: str) -> str:
 
 
 DOCX_MAX_SIZE = 10 * 1024 * 1024
+TEXT_MAX_LENGTH = 500_000
+
+
+def uploaded_text(upload) -> str:
+    """The text of an uploaded .docx or .txt (UTF-8, or GB18030 as Chinese Windows saves it)."""
+    name = (upload.name or "").lower()
+    if name.endswith(".docx"):
+        return docx_text(upload)
+    if not name.endswith(".txt"):
+        raise ValidationError("只能上传 .docx 或 .txt 文件；.doc、.wps 请先另存为 .docx。")
+    if upload.size > TEXT_MAX_LENGTH * 4:
+        raise ValidationError("文件过大，请确认上传的文件无误。")
+    content = upload.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("无法识别文件的文字编码，请另存为 UTF-8 文本或 .docx。")
 
 
 def docx_text(uploaded_file) -> str:

@@ -7,10 +7,12 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from responsibility.forms import DocumentUploadForm, NameChoicesForm
+
 from . import charts
 from .access import is_office_staff
 from .comparison import plan_comparison
-from .forms import CarryOverForm, NameChoicesForm, PlanUploadForm
+from .forms import CarryOverForm
 from .models import CarryOver, WorkPoint
 from .services import carry_over_candidates, previous_plan, tasks_carry_over
 from .services.plan_import import plan_import, plan_preview
@@ -36,20 +38,21 @@ class PlanImportView(OfficeOnlyMixin, AdminPageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if "text" in request.POST and request.POST.get("step") in ("refresh", "confirm"):
             return self.preview_step(request)
-        upload = PlanUploadForm(request.POST, request.FILES)
+        upload = DocumentUploadForm(request.POST, request.FILES)
         if not upload.is_valid():
             return self.render_to_response(self.get_context_data(upload=upload))
-        return self.render_preview(upload.cleaned_data["text"], data=None, upload=upload)
+        return self.render_preview(upload.cleaned_data["text"], data=None)
 
     def preview_step(self, request):
         return self.render_preview(request.POST.get("text", ""), data=request.POST, confirm=request.POST["step"] == "confirm")
 
-    def render_preview(self, text: str, *, data, confirm: bool = False, upload=None):
+    def render_preview(self, text: str, *, data, confirm: bool = False):
         try:
             names = plan_preview(text=text).unresolved
         except ValidationError as error:
-            upload = upload or PlanUploadForm(initial={"text": text})
-            upload.errors.setdefault("__all__", upload.error_class()).extend(error.messages)
+            upload = DocumentUploadForm({"text": text})
+            upload.is_valid()
+            upload.add_error(None, error)
             return self.render_to_response(self.get_context_data(upload=upload))
         form = NameChoicesForm(data, names=names, initial={"text": text})
         choices = form.cleaned_data["choices"] if form.is_valid() else {}
@@ -69,7 +72,7 @@ class PlanImportView(OfficeOnlyMixin, AdminPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(preview=preview, form=form))
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("upload", PlanUploadForm())
+        kwargs.setdefault("upload", DocumentUploadForm())
         return super().get_context_data(**kwargs)
 
 

@@ -96,7 +96,7 @@ def test_renaming_a_collective_is_refused_in_words(office_client):
         ({"file": SimpleUploadedFile("要点.pdf", b"%PDF-1.4")}, "只能上传 .docx 或 .txt 文件"),
         ({"file": SimpleUploadedFile("要点.docx", b"PK\x03\x04broken")}, "无法读取该 .docx 文件"),
         ({"text": "随便一段话"}, "找不到发文字号"),
-        ({}, "请上传工作要点文件，或粘贴全文。"),
+        ({}, "请上传文件，或粘贴全文。"),
         ({"text": "随便一段话", "step": "confirm"}, "找不到发文字号"),
         ({"text": edition_2021(), "step": "confirm", "mapping_0": "bogus"}, "不在可用的选项中"),
         ({"text": edition_2021(), "step": "refresh", "mapping_0": "alias", "party_0": "unit:999999"}, "请选择"),
