@@ -43,7 +43,13 @@ def page_problems():
 def page(page, page_problems):
     page.on("console", lambda msg: msg.type == "error" and page_problems.append(f"console: {msg.text}"))
     page.on("pageerror", lambda error: page_problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page_problems.append(f"request failed: {request.url} {request.failure}"))
+    # net::ERR_ABORTED is the browser cancelling a request itself (a navigation started
+    # while the favicon was still loading), not the server failing it.
+    page.on(
+        "requestfailed",
+        lambda request: request.failure != "net::ERR_ABORTED"
+        and page_problems.append(f"request failed: {request.url} {request.failure}"),
+    )
     page.on(
         "response",
         lambda response: response.status >= 400 and page_problems.append(f"HTTP {response.status}: {response.url}"),
