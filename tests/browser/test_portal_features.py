@@ -29,6 +29,7 @@ def test_consultation_from_draft_to_feedback(site, page):
     page.get_by_label("涉企政策").check()
     page.get_by_label("公开显示经审核的意见").check()
     page.locator('input[name="_continue"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("成功")
     consultation = Consultation.objects.get(policy_title="芙蓉区行政执法公示办法")
     assert consultation.state == Consultation.State.DRAFT
 
