@@ -193,17 +193,21 @@ def get_unit(request, unit_id: int = Path(..., ge=1, le=MAX_ID, description="单
 # --- Work points ---------------------------------------------------------------------
 
 
+YEAR = Query(None, ge=2000, le=2100, description="年度；默认最新一年的工作要点")
+
+
 @api.get("/work-points", response={200: list[WorkPointDetail], **ERRORS}, tags=["工作要点"], summary="工作要点")
 @cached
-def list_work_points(request):
-    """当年的政务公开工作要点，各责任单位的任务、公开状态和经区政务公开办审核通过的公开进展摘要。"""
-    return [records.work_point_detail(point) for point in records.work_point_rows(records.current_plan())]
+def list_work_points(request, year: int | None = YEAR):
+    """一年的政务公开工作要点，各责任单位的任务、公开状态和经区政务公开办审核通过的公开进展摘要。"""
+    return [records.work_point_detail(point) for point in records.work_point_rows(year=year or records.newest_plan_year())]
 
 
 @api.get("/work-points/{number}", response={200: WorkPointDetail, **ERRORS}, tags=["工作要点"], summary="一条工作要点")
 @cached
-def get_work_point(request, number: int = Path(..., ge=1, le=99, description="工作要点序号")):
-    return records.work_point_detail(get_object_or_404(records.work_point_rows(records.current_plan()), number=number))
+def get_work_point(request, number: int = Path(..., ge=1, le=99, description="工作要点序号"), year: int | None = YEAR):
+    points = records.work_point_rows(year=year or records.newest_plan_year())
+    return records.work_point_detail(get_object_or_404(points, number=number))
 
 
 # --- 标准目录 -------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def _items() -> Iterator[dict]:
 
 
 def _tasks() -> Iterator[dict]:
-    for point in records.work_point_rows(records.current_plan()):
+    for point in records.work_point_rows():
         for task in point.tasks.all():
             yield records.task_record(task, point)
 
@@ -77,7 +77,7 @@ DATASETS = (
         "work_points",
         "工作要点",
         WorkPointRecord,
-        lambda: map(records.work_point_record, records.work_point_rows(records.current_plan())),
+        lambda: map(records.work_point_record, records.work_point_rows()),
     ),
     Dataset("work_point_tasks", "工作要点任务与公开进展", WorkPointTaskRecord, _tasks),
     Dataset("catalogue", "基层政务公开标准目录", CatalogueEntryRecord, lambda: map(records.catalogue_record, records.catalogue_rows())),

@@ -188,25 +188,23 @@ def unit_record(unit: Unit) -> dict:
 # --- Work points ---------------------------------------------------------------------
 
 
-def current_plan() -> PlanDocument | None:
-    return PlanDocument.objects.first()
+def newest_plan_year() -> int | None:
+    return PlanDocument.objects.values_list("year", flat=True).first()
 
 
-def work_point_rows(plan: PlanDocument | None):
-    """The plan's work points with their tasks and only the approved public summaries."""
-    if plan is None:
-        return WorkPoint.objects.none()
+def work_point_rows(*, year: int | None = None):
+    """Work points (of one year's plan, or of every plan, newest year first) with their
+    tasks and only the public summaries the office approved."""
     tasks = tasks_with_public_summary(Task.objects.order_by("unit__order", "unit__name"))
-    return (
-        WorkPoint.objects.filter(section__document=plan)
-        .select_related("section__document")
-        .prefetch_related(Prefetch("tasks", queryset=tasks))
-        .order_by("number")
-    )
+    points = WorkPoint.objects.select_related("section__document").prefetch_related(Prefetch("tasks", queryset=tasks))
+    if year is not None:
+        points = points.filter(section__document__year=year)
+    return points.order_by("-section__document__year", "number")
 
 
 def work_point_record(point: WorkPoint) -> dict:
     return {
+        "year": point.section.document.year,
         "number": point.number,
         "plan": point.section.document.doc_number,
         "section": str(point.section),
@@ -219,6 +217,7 @@ def work_point_record(point: WorkPoint) -> dict:
 
 def task_record(task: Task, point: WorkPoint) -> dict:
     return {
+        "year": point.section.document.year,
         "work_point_number": point.number,
         "unit_id": task.unit_id,
         "unit_name": task.unit.name,

@@ -126,8 +126,9 @@ class UnitRecord(Schema):
 
 
 class WorkPointRecord(Schema):
-    """工作要点 (the current year's plan)."""
+    """工作要点 (of every year's plan)."""
 
+    year: int = Field(description="年度")
     number: int = Field(description="序号（全文连续编号）")
     plan: str = Field(description="所属文件文号")
     section: str = Field(description="所属板块")
@@ -141,6 +142,7 @@ class WorkPointTaskRecord(Schema):
     """One unit's share of a work point, with its public state and the progress summaries
     the district office approved. Internal reports and review comments are not given."""
 
+    year: int = Field(description="年度")
     work_point_number: int = Field(description="工作要点序号")
     unit_id: int = Field(description="责任单位编号")
     unit_name: str = Field(description="责任单位")

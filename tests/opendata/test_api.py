@@ -189,6 +189,9 @@ def test_work_points_give_units_public_state_and_only_approved_summaries(client,
     assert summaries == ["已完成政策文件库建设"]
     assert {task["public_state"] for task in first["tasks"]} <= {"未开始", "推进中", "已完成"}
     assert get(client, "/work-points/99").status_code == 404
+    assert get(client, "/work-points", year=2020).json() == points and first["year"] == 2020
+    assert get(client, "/work-points", year=2019).json() == []
+    assert get(client, "/work-points/1", year=2019).status_code == 404
 
 
 def test_catalogue_lists_entries_in_tree_order_and_filters_by_column_subtree(client, content):
