@@ -1,4 +1,4 @@
-"""sitemap.xml: the home page, the 政府文件库, every column and every published item, the online
+"""sitemap.xml: the home page, the 政府文件库, the 标准目录, open data, every column and every published item, the online
 专栏 and the public 意见征集."""
 
 from django.contrib.sitemaps import Sitemap
@@ -16,7 +16,7 @@ class PagesSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ("disclosure:home", "disclosure:documents")
+        return ("disclosure:home", "disclosure:documents", "catalogue:index", "opendata:index")
 
     def location(self, name):
         return reverse(name)

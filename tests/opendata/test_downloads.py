@@ -101,3 +101,8 @@ def test_a_file_downloads_and_unknown_names_do_not(client, root, content):
 
 def test_a_file_not_yet_written_answers_404(client, root, seed):
     assert client.get(reverse("opendata:file", args=("items.csv",))).status_code == 404
+
+
+def test_the_sitemap_lists_the_catalogue_and_open_data_pages(client, seed):
+    pages = client.get(reverse("disclosure:sitemap-section", args=("pages",))).content.decode()
+    assert "http://testserver/catalogue/" in pages and "http://testserver/open-data/" in pages
