@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DateField, Prefetch
+from django.db.models import Count, DateField, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from disclosure.models import Item
 from responsibility.models import Unit
 
 from .freshness import Freshness, FreshnessReport
-from .models import AT_RISK_DAYS, PlanDocument, ProgressReport, Schedule, Section, Task, TaskReview, WorkPoint
+from .models import AT_RISK_DAYS, CarryOver, PlanDocument, ProgressReport, Schedule, Section, Task, TaskReview, WorkPoint
 
 DEFAULT_LEAD_WEIGHT = Decimal(1)
 
@@ -322,6 +322,9 @@ def evidence_items_for(task: Task):
 @dataclass
 class TaskHistory:
     reports: list[ProgressReport] = field(default_factory=list)
+    # The carry-over that brought the task from last year's plan, or took it into next year's.
+    carried_from: CarryOver | None = None
+    carried_to: CarryOver | None = None
 
     @property
     def latest_return(self) -> TaskReview | None:
@@ -339,4 +342,11 @@ def task_history(task: Task) -> TaskHistory:
         .prefetch_related(Prefetch("evidence_items", queryset=Item.objects.select_related("column")), "files")
         .order_by("-created_at", "-pk")
     )
-    return TaskHistory(reports=list(reports))
+    carries = list(CarryOver.objects.filter(Q(from_task=task) | Q(to_task=task)).select_related(
+        "from_task__work_point__section__document", "to_task__work_point__section__document", "decided_by"
+    ))
+    return TaskHistory(
+        reports=list(reports),
+        carried_from=next((carry for carry in carries if carry.to_task_id == task.pk), None),
+        carried_to=next((carry for carry in carries if carry.from_task_id == task.pk), None),
+    )

@@ -121,3 +121,14 @@ def test_unit_staff_cannot_carry(client, two_plans, make_staff):
     data = {f"carry_{old.pk}": "on", f"point_{old.pk}": point(plan_2021, 7).pk, f"reason_{old.pk}": "x"}
     assert client.post(URL + "?year=2021", data).status_code == 403
     assert not CarryOver.objects.exists()
+
+
+def test_both_tasks_pages_say_where_the_work_went_and_why(client, two_plans, office):
+    plan_2020, plan_2021 = two_plans
+    old = task_of(plan_2020, 7, "区市场监督管理局")
+    carry = task_carry_over(task=old, to_work_point=point(plan_2021, 7), reason="系统年底上线。", actor=office)
+    client.force_login(office)
+    new_page = client.get(f"/admin/tasks/task/{carry.to_task.pk}/change/").content.decode()
+    assert "本任务由 2020 年要点（七）及时公开市场监管信息 结转而来" in new_page and "系统年底上线。" in new_page
+    old_page = client.get(f"/admin/tasks/task/{old.pk}/change/").content.decode()
+    assert "本任务已结转到 2021 年要点（七）" in old_page
