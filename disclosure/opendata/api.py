@@ -109,7 +109,9 @@ def after(queryset, cursor: str):
 @cached
 def list_items(
     request,
-    q: str | None = Query(None, max_length=100, description="关键词（标题、正文、文号、索引号、关键词），与站内检索相同"),
+    q: str | None = Query(
+        None, max_length=100, description="关键词（标题、正文、文号、索引号、关键词），与站内检索相同；只检索已发布的信息"
+    ),
     column: int | None = Query(None, ge=1, le=MAX_ID, description="栏目编号，含其下级栏目（见 /columns 的 id）"),
     unit: int | None = Query(None, ge=1, le=MAX_ID, description="发布机构编号（见 /units）"),
     start: datetime.date | None = Query(None, description="发布日期自（含）"),
@@ -136,6 +138,9 @@ def list_items(
             raise Http404  # a well-formed number that names no column or unit
         raise BadRequest("参数无效：" + "、".join(sorted(filterset.errors)))
     items = filterset.qs
+    if q and q.strip():
+        # A withdrawn item's body is no longer public: keywords must not probe it (as on /search/).
+        items = items.published()
     if status == "withdrawn":
         items = items.filter(state=Item.State.WITHDRAWN)
     elif status == "published":
