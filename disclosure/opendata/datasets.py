@@ -42,7 +42,7 @@ class ItemWithBody(ItemRecord):
 
 def _items() -> Iterator[dict]:
     now = timezone.now()
-    for item in records.item_rows().defer(None).defer("search_text").iterator(chunk_size=1000):
+    for item in records.item_rows(with_body=True).iterator(chunk_size=1000):
         record = records.item_record(item, now)
         yield record | {"body": None if record["status"] == "withdrawn" else item.body}
 

@@ -18,15 +18,17 @@ _LINK_FIELDS = ("id", "title", "state", "published_at")
 # --- Items -------------------------------------------------------------------------
 
 
-def item_rows():
+def item_rows(*, with_body: bool = False):
     """Published and withdrawn items (a withdrawn item never silently disappears), with
-    what a record shows; newest first. Two linked documents come along by join."""
+    what a record shows (and the body if asked); newest first. The two linked documents
+    come along by join, with only what a link needs."""
+    unread = {"search_text"} if with_body else {"search_text", "body"}
     link_only = [f"{relation}__{field}" for relation in ("successor", "interprets") for field in _LINK_FIELDS]
     return (
         Item.objects.publicly_addressable()
         .select_related("column", "unit", "successor", "interprets")
         .only(
-            *(field.name for field in Item._meta.concrete_fields if field.name not in ("body", "search_text")),
+            *(field.name for field in Item._meta.concrete_fields if field.name not in unread),
             "column__slug", "column__title", "unit__name", *link_only,
         )  # fmt: skip
         .order_by("-published_at", "-pk")
@@ -81,11 +83,7 @@ def item_detail_rows():
     """`item_rows` with body, attachments, interpretations and replaced documents."""
     published_links = Item.objects.published().only(*_LINK_FIELDS, "interprets_id", "successor_id")
     return (
-        item_rows()
-        .defer(None)
-        .select_related("column", "unit", "successor", "interprets")
-        .defer("search_text", *(f"{relation}__{field}" for relation in ("successor", "interprets")
-                                for field in ("body", "search_text")))  # fmt: skip
+        item_rows(with_body=True)
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("position", "pk")),
             Prefetch("interpretations", queryset=published_links.order_by("published_at", "pk")),
