@@ -96,6 +96,12 @@ class ItemQuerySet(models.QuerySet):
             return self.order_by("-published_at", "-pk")
         return annotate_relevance(self, query).order_by("-relevance", "-published_at", "-pk")
 
+    def with_interpretation_flag(self, now=None):
+        """Annotate `has_interpretation`: whether a published 解读 links to the item
+        (one EXISTS over the `interprets` index, not a query per row)."""
+        interpretations = Item.objects.published(now).filter(interprets=models.OuterRef("pk"))
+        return self.annotate(has_interpretation=models.Exists(interpretations))
+
     def for_listing(self):
         """What a list row shows: metadata, unit and the column with its path."""
         return self.select_related("column__parent__parent", "unit").defer("body", "search_text")

@@ -17,6 +17,8 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("rss/", feeds.LatestItemsFeed(), name="feed"),
     path("atom/", feeds.LatestItemsAtomFeed(), name="atom"),
+    path("site-map/", views.SiteMapView.as_view(), name="site-map"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
     path("elder-mode/", views.elder_mode, name="elder-mode"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

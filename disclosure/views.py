@@ -18,11 +18,13 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from responsibility.catalogue.models import entries_prefetch
-from responsibility.models import Column
+from responsibility.models import Column, Unit
 
-from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .consultations.models import Consultation
+from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
+from .presentation import result_snippets
+from .requests.selectors import REQUESTS_COLUMN_NUMBER
 from .topics.models import Topic
 
 PAGE_SIZE = 20
@@ -146,9 +148,32 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             last_updated=latest,
             years=range(timezone.localtime(latest).year, timezone.localtime(first).year - 1, -1) if latest else (),
             feed_url=reverse("disclosure:column-feed", args=(self.object.slug,)),
+            # The 指南 and column 五 依申请公开 lead to the request form and the 受理机关.
+            requests_entry=self.object.parent_id is None and self.object.number == REQUESTS_COLUMN_NUMBER
+            or self.object.slug == GUIDE_SLUG,
             **self.paginate(items.order_by("-published_at", "-pk")),
         )
         return self.render_to_response(context)
+
+
+class SiteMapView(PublicCacheMixin, TemplateView):
+    """网站地图 (国办发〔2017〕47号): every page a visitor can reach, the column tree in full."""
+
+    template_name = "disclosure/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=column_tree(), **kwargs)
+
+
+class ContactView(PublicCacheMixin, TemplateView):
+    """联系我们: the disclosure office (settings.SITE_IDENTITY) and every unit's address,
+    telephone and hours for requests (条例第十二条)."""
+
+    template_name = "disclosure/contact.html"
+
+    def get_context_data(self, **kwargs):
+        units = Unit.objects.filter(is_active=True).exclude(address="", phone="", office_hours="")
+        return super().get_context_data(units=units.order_by("order", "name"), **kwargs)
 
 
 def _is_public(item: Item | None, now: datetime.datetime) -> bool:
@@ -226,7 +251,9 @@ class DocumentLibraryView(FilteredListView):
     filterset_class = DocumentFilter
 
     def get_queryset(self):
-        return Item.objects.published().normative().for_listing().order_by("-published_at", "-pk")
+        return (
+            Item.objects.published().normative().for_listing().with_interpretation_flag().order_by("-published_at", "-pk")
+        )
 
 
 class SearchView(FilteredListView):
@@ -235,6 +262,11 @@ class SearchView(FilteredListView):
 
     def get_queryset(self):
         return Item.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        # Presentation only: the terms highlighted and a snippet of each result's text.
+        query = self.request.GET.get("q", "")[:100]
+        return super().get_context_data(query=query, snippets=result_snippets(kwargs.get("items", ()), query), **kwargs)
 
     def unfiltered(self, filterset):
         # An invalid form (a bad date, an unknown column) shows the errors and no results.

@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "disclosure.context_processors.site_identity",
             ],
         },
     },
@@ -203,6 +204,33 @@ try:
     TRUSTED_PROXIES = [str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("TRUSTED_PROXIES", "")]
 except ValueError as error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+
+# --- The site's identity (《政府网站发展指引》, 国办发〔2017〕47号) ------------------
+
+# What the footer and the 联系我们 page show. The 网站标识码 is issued by the State
+# Council's government-website register, the ICP and 公安机关 numbers by their filings;
+# an empty value is left out of the footer rather than shown invented.
+SITE_IDENTITY = {
+    "sponsor": os.environ.get("SITE_SPONSOR", "长沙市芙蓉区人民政府办公室"),
+    "operator": os.environ.get("SITE_OPERATOR", "芙蓉区政务公开办公室"),
+    "site_code": os.environ.get("SITE_CODE", ""),  # 网站标识码, e.g. 4301020001
+    "icp_number": os.environ.get("SITE_ICP_NUMBER", ""),  # ICP备案编号, e.g. 湘ICP备05000000号
+    "psb_number": os.environ.get("SITE_PSB_NUMBER", ""),  # 公安机关备案号, e.g. 湘公网安备 43010202000000号
+    "psb_code": "".join(filter(str.isdigit, os.environ.get("SITE_PSB_NUMBER", ""))),
+    "address": os.environ.get("SITE_CONTACT_ADDRESS", ""),
+    "postcode": os.environ.get("SITE_CONTACT_POSTCODE", ""),
+    "phone": os.environ.get("SITE_CONTACT_PHONE", ""),
+    "fax": os.environ.get("SITE_CONTACT_FAX", ""),
+    "email": os.environ.get("SITE_CONTACT_EMAIL", ""),
+    "hours": os.environ.get("SITE_CONTACT_HOURS", "工作日 上午 9:00—12:00，下午 13:30—17:30（法定节假日除外）"),
+    # The 党政机关网站标识's registration page, issued with the mark (开办单位 certificate).
+    "conac_url": os.environ.get("SITE_CONAC_URL", ""),
+}
+# The national 我为政府网站找错 platform takes the site's 网站标识码.
+SITE_IDENTITY["error_report_url"] = os.environ.get(
+    "SITE_ERROR_REPORT_URL",
+    "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?siteCode=" + SITE_IDENTITY["site_code"],
+)
 
 # --- Internationalisation ------------------------------------------------------
 

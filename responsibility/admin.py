@@ -63,6 +63,7 @@ class UnitAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind", "is_active")}),
         ("联系与编码", {"fields": ("code", "email", "order")}),
+        ("依申请公开受理（条例第十二条）", {"fields": ("address", "postcode", "phone", "office_hours")}),
     )
 
 

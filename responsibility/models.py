@@ -33,6 +33,12 @@ class Unit(models.Model):
         help_text="9位组织机构代码（如 12345678-9）或18位统一社会信用代码，用作索引号前缀；留空则使用区人民政府的机构代码。",
     )  # fmt: skip
     email = models.EmailField("联系邮箱", blank=True, help_text="接收逾期提醒等通知。")
+    # 条例第十二条: the 指南 names where and when requests are received. Shown on the
+    # 依申请公开 pages and the 联系我们 page; an empty value is simply not shown.
+    address = models.CharField("受理地址", max_length=200, blank=True, help_text="接收信函和当面申请的地址。")
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    phone = models.CharField("咨询电话", max_length=60, blank=True)
+    office_hours = models.CharField("受理时间", max_length=100, blank=True, help_text="如 工作日 9:00—12:00，13:30—17:30。")
     order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 

@@ -82,6 +82,7 @@ class WorkPointListView(CurrentPlanMixin, TemplateView):
         return super().get_context_data(
             plan=plan,
             sections=section_progress(progress),
+            totals=plan_totals(progress),
             unit_progress=public_unit_progress(progress),
             points_without_tasks=[entry.point for entry in progress if not entry.tasks],
             **kwargs,

@@ -65,7 +65,7 @@ class ProcedureView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            statute=STATUTE, outcome_rows=_outcome_rows(), units=addressable_units().only("name"), **kwargs
+            statute=STATUTE, outcome_rows=_outcome_rows(), units=addressable_units().order_by("order", "name"), **kwargs
         )
 
 

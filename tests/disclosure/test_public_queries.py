@@ -55,6 +55,8 @@ def pages(document: Item) -> list[str]:
         reverse("disclosure:column-feed", args=("3",)),
         reverse("disclosure:sitemap-section", args=("items",)),
         reverse("responsibility:unit", args=(document.unit_id,)),
+        reverse("disclosure:site-map"),
+        reverse("disclosure:contact"),
     ]
 
 

@@ -96,3 +96,12 @@ def test_public_pages_need_a_constant_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("tasks:work-point", args=(1,)))
     assert response.content.decode().count("审核通过）") == 44
+
+
+def test_list_shows_the_overall_completion_of_the_years_work_points(client, synced, make_staff, office_user):
+    point = WorkPoint.objects.get(number=1)
+    approve_in_bulk(list(point.tasks.order_by("pk")[:11]), make_staff("author"), office_user)  # 11 of 44 on 1 of 17 points
+    page = client.get(reverse("tasks:work-points")).content.decode()
+    overall = page[page.index("总体完成度") : page.index("</dl>")]
+    assert "<strong>1%</strong>" in overall  # mean of the 17 points with tasks: 25% / 17
+    assert "已完成 11 项" in overall

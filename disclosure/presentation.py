@@ -1,0 +1,117 @@
+"""How the public site words things people read: sizes, file kinds, dates for
+`<time datetime>`, and search results with their terms highlighted and a snippet
+of the text around them. Pure functions, plus one read that fetches the bodies of
+a page of results in a single query (the result lists defer the body)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Item
+from .search import TOKEN_RUN, normalise, strip_tags
+
+SIZE_UNITS = ("KB", "MB", "GB", "TB")
+SNIPPET_LENGTH = 120
+SNIPPET_LEAD = 30
+
+# Extension → what a person calls the file. Office suites of Chinese government desks
+# (WPS) save in the same families, so they share labels.
+KIND_BY_EXTENSION = {
+    "pdf": "PDF 文档",
+    "doc": "Word 文档", "docx": "Word 文档", "wps": "WPS 文字文档", "odt": "OpenDocument 文本",
+    "xls": "Excel 表格", "xlsx": "Excel 表格", "et": "WPS 表格", "ods": "OpenDocument 表格",
+    "ppt": "PowerPoint 演示文稿", "pptx": "PowerPoint 演示文稿", "dps": "WPS 演示文稿",
+    "odp": "OpenDocument 演示文稿",
+    "ofd": "OFD 版式文档",
+    "jpg": "JPG 图片", "jpeg": "JPG 图片", "png": "PNG 图片", "gif": "GIF 图片", "webp": "WebP 图片",
+    "bmp": "BMP 图片", "tif": "TIFF 图片", "tiff": "TIFF 图片",
+    "zip": "ZIP 压缩包", "rar": "RAR 压缩包", "7z": "7Z 压缩包", "gz": "GZ 压缩包",
+}  # fmt: skip
+
+
+def human_size(size) -> str:
+    """Bytes in one unit system: “606 B”, “4.9 KB”, “12 MB” (one decimal below 10)."""
+    try:
+        value = float(size)
+    except (TypeError, ValueError):
+        return "—"
+    if value < 1024:
+        return f"{int(value)} B"
+    for unit in SIZE_UNITS:
+        value /= 1024
+        if value < 1024 or unit == SIZE_UNITS[-1]:
+            break
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return f"{text.removesuffix('.0')} {unit}"
+
+
+def file_kind(name: str, content_type: str = "") -> str:
+    """The kind of a file by its extension (uploads are checked to match it), else by
+    the broad family of its MIME type."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
+    if extension in KIND_BY_EXTENSION:
+        return KIND_BY_EXTENSION[extension]
+    family = (content_type or "").split("/", 1)[0]
+    return {"image": "图片", "text": "文本文件"}.get(family, "文件")
+
+
+def html_date(moment) -> str:
+    """A valid HTML date string (YYYY-MM-DD) of a date or an aware datetime, in local time."""
+    if moment is None:
+        return ""
+    if hasattr(moment, "tzinfo") and hasattr(moment, "hour"):
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return moment.strftime("%Y-%m-%d")
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search as the index cuts them into runs (Han runs, Latin words),
+    longest first so that a longer term wins over a term it contains."""
+    terms = {run for run in TOKEN_RUN.findall(normalise(query))}
+    return sorted(terms, key=len, reverse=True)
+
+
+def _pattern(query: str) -> re.Pattern | None:
+    terms = query_terms(query)
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """`text` HTML-escaped, each occurrence of a search term wrapped in <mark>."""
+    pattern = _pattern(query)
+    if pattern is None:
+        return mark_safe(escape(text))
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+def excerpt(body_html: str, query: str, length: int = SNIPPET_LENGTH) -> str:
+    """About `length` characters of the body's text around the first search term
+    (the opening of the text when no term occurs in it), with ellipses where cut."""
+    text = " ".join(strip_tags(body_html).split())
+    if not text:
+        return ""
+    pattern = _pattern(query)
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - SNIPPET_LEAD) if match else 0
+    end = min(len(text), start + length)
+    return f"{'…' if start else ''}{text[start:end]}{'…' if end < len(text) else ''}"
+
+
+def result_snippets(items: Iterable, query: str) -> dict[int, str]:
+    """{item pk: excerpt} for one page of search results, in one query."""
+    ids = [item.pk for item in items]
+    if not ids or not query_terms(query):
+        return {}
+    bodies = Item.objects.filter(pk__in=ids).values_list("pk", "body")
+    return {pk: excerpt(body, query) for pk, body in bodies}

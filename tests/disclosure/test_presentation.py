@@ -1,0 +1,58 @@
+"""What the public reads: sizes, file kinds, HTML dates, highlighted search terms."""
+
+import datetime
+
+from django.utils import timezone
+
+from disclosure.presentation import excerpt, file_kind, highlight, html_date, human_size
+
+
+def test_sizes_use_one_unit_system():
+    assert human_size(606) == "606 B"
+    assert human_size(5017) == "4.9 KB"
+    assert human_size(1024) == "1 KB"
+    assert human_size(12 * 1024 * 1024 + 1) == "12 MB"
+    assert human_size(None) == "—"
+
+
+def test_file_kinds_are_named_as_people_call_them():
+    assert (
+        file_kind("申报表.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        == "Word 文档"
+    )
+    assert file_kind("预算.XLS", "") == "Excel 表格"
+    assert file_kind("公告.ofd") == "OFD 版式文档"
+    assert file_kind("无扩展名", "image/png") == "图片"
+    assert file_kind("未知.xyz", "application/octet-stream") == "文件"
+
+
+def test_html_dates_have_no_fractions_and_use_local_time():
+    moment = datetime.datetime(2020, 5, 31, 17, 30, 0, 123456, tzinfo=datetime.UTC)  # 01:30 on 1 June in 长沙
+    assert html_date(moment) == "2020-06-01"
+    assert html_date(datetime.date(2020, 5, 31)) == "2020-05-31"
+    assert html_date(None) == ""
+    assert html_date(timezone.now()).count("-") == 2
+
+
+def test_highlight_marks_every_term_and_escapes_the_rest():
+    assert highlight("关于扶贫<资金>的扶贫通知", "扶贫 通知") == (
+        "关于<mark>扶贫</mark>&lt;资金&gt;的<mark>扶贫</mark><mark>通知</mark>"
+    )
+    assert highlight("Budget 2020", "budget") == "<mark>Budget</mark> 2020"
+    assert highlight("<b>x</b>", "") == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_highlight_cannot_be_used_to_inject_markup():
+    assert "<script" not in highlight("标题", "<script>alert(1)</script>")
+
+
+def test_excerpt_is_taken_around_the_first_term():
+    body = "<p>" + "前文" * 60 + "</p><p>本区扶贫资金共计一百万元。</p>" + "<p>" + "后文" * 100 + "</p>"
+    text = excerpt(body, "扶贫")
+    assert text.startswith("…") and text.endswith("…")
+    assert "本区扶贫资金共计一百万元" in text and len(text) <= 122
+
+
+def test_excerpt_without_a_match_is_the_opening():
+    assert excerpt("<p>第一段。</p><p>第二段。</p>", "预算") == "第一段。 第二段。"
+    assert excerpt("", "预算") == ""
