@@ -71,6 +71,17 @@ class ReasonForm(forms.Form):
         return reason
 
 
+SECRECY_LABEL = "已完成保密审查：本信息不涉及国家秘密、工作秘密、商业秘密和个人隐私，可以公开（国办发〔2017〕47号）"
+
+
+class SecrecyForm(forms.Form):
+    """The 保密审查 confirmation a reviewer gives with an approval."""
+
+    secrecy_confirmed = forms.BooleanField(
+        label=SECRECY_LABEL, error_messages={"required": "发布前须完成保密审查并勾选确认。"}
+    )
+
+
 class ReviewForm(forms.Form):
     PUBLISH, SCHEDULE, RETURN = "publish", "schedule", "return"
 
@@ -90,10 +101,13 @@ class ReviewForm(forms.Form):
         label="退回原因", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="退回时必填，信息员将看到该原因。",
     )  # fmt: skip
+    secrecy_confirmed = forms.BooleanField(label=SECRECY_LABEL, required=False, help_text="审核通过（立即或定时发布）时必须勾选。")
 
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
+        if decision in (self.PUBLISH, self.SCHEDULE) and not data.get("secrecy_confirmed"):
+            self.add_error("secrecy_confirmed", "发布前须完成保密审查并勾选确认。")
         if decision == self.SCHEDULE:
             at = data.get("publish_at")
             if at is None:

@@ -23,6 +23,8 @@ from responsibility.codes import institution_code, institution_code_error
 from responsibility.models import AuditEvent, Column, Unit
 
 from . import access
+from .checks.models import CheckRun
+from .checks.services import check_run_require_pass, item_check, warnings_of
 from .interpretations.services import interpretations_to_publish_with
 from .models import Attachment, IndexSequence, Item, ItemRevision
 from .sanitize import sanitize_html
@@ -31,6 +33,7 @@ from .topics.services import topics_item_published
 from .uploads import validate_attachment
 
 Action = ItemRevision.Action
+CheckStage = CheckRun.Stage
 
 # What an editor writes; everything else (state, dates of publication, 索引号,
 # review data, validity) is set by the services below.
@@ -274,9 +277,20 @@ def item_delete(*, actor, item: Item) -> None:
 # --- Review workflow -------------------------------------------------------------------
 
 
-@transaction.atomic
 def item_submit(*, actor, item: Item) -> Item:
-    """Send a draft (or a corrected returned item) to the unit's reviewer."""
+    """Send a draft (or a corrected returned item) to the unit's reviewer.
+
+    The pre-publication checks (disclosure.checks) run first and are recorded
+    whatever they find; a finding the office set to block refuses the submission
+    (ChecksBlocked, a ValidationError listing what to change)."""
+    access.item_require(access.items_submittable_by(actor), item, "只能提交您可修改的草稿或退回稿。")
+    run = item_check(actor=actor, item=Item.objects.get(pk=item.pk), stage=CheckStage.SUBMIT)
+    check_run_require_pass(run)
+    return _item_submit(actor=actor, item=item, run=run)
+
+
+@transaction.atomic
+def _item_submit(*, actor, item: Item, run) -> Item:
     item = _locked(item)
     access.item_require(access.items_submittable_by(actor), item, "只能提交您可修改的草稿或退回稿。")
     if not item.title.strip():
@@ -284,8 +298,13 @@ def item_submit(*, actor, item: Item) -> Item:
     before = _state_before(item)
     item.state = Item.State.PENDING
     _save(item)
-    _revision_record(item=item, actor=actor, action=Action.SUBMITTED, before=before)
+    _revision_record(item=item, actor=actor, action=Action.SUBMITTED, before=before, comment=_check_comment(run))
     return item
+
+
+def _check_comment(run) -> str:
+    warnings = warnings_of(run)
+    return f"发布前检查：{len(warnings)} 项提示" if warnings else "发布前检查：通过"
 
 
 @transaction.atomic
@@ -308,33 +327,51 @@ def item_return(*, actor, item: Item, reason: str) -> Item:
     return item
 
 
-@transaction.atomic
-def item_publish(*, actor, item: Item, at: datetime | None = None) -> Item:
+def item_publish(*, actor, item: Item, secrecy_confirmed: bool, at: datetime | None = None) -> Item:
     """Approve a pending item: publish it now, or at `at` (scheduled publication).
 
+    The reviewer confirms the 保密审查 (国办发〔2017〕47号: nothing is published without
+    it); the pre-publication checks (disclosure.checks) run again on the item and on the
+    interpretations going live with it, and are recorded with that confirmation.
     A scheduled item is stored as published with a future 发布日期; the public
     queries (`Item.objects.published()`) show it from that moment on, with no job
     having to run. The 索引号 is issued now, in the year of publication.
     三同步: a normative document goes live together with its pending interpretations, at
     the same moment, or not at all (`interpretations_to_publish_with`)."""
-    now = timezone.now()
-    if at is not None and at <= now:
+    if at is not None and at <= timezone.now():
         raise ValidationError({"at": "定时发布的时间必须晚于当前时间；立即发布请不填时间。"})
+    if not secrecy_confirmed:
+        raise ValidationError({"secrecy_confirmed": "发布前须完成保密审查，并确认信息不涉及国家秘密、工作秘密和敏感信息。"})
+    access.item_require(access.items_reviewable_by(actor), item, "您不能审核这条信息（本人撰写或修改的信息须由他人审核）。")
+    item = Item.objects.get(pk=item.pk)
+    runs = {}
+    for checked in (item, *interpretations_to_publish_with(actor=actor, item=item)):
+        runs[checked.pk] = item_check(actor=actor, item=checked, stage=CheckStage.PUBLISH, secrecy_confirmed=True)
+    for run in runs.values():
+        check_run_require_pass(run)
+    return _item_publish(actor=actor, item=item, at=at, runs=runs)
+
+
+@transaction.atomic
+def _item_publish(*, actor, item: Item, at: datetime | None, runs: dict) -> Item:
+    now = timezone.now()
     item = _locked(item)
     access.item_require(access.items_reviewable_by(actor), item, "您不能审核这条信息（本人撰写或修改的信息须由他人审核）。")
     if item.state != Item.State.PENDING:
         raise ValidationError("只有待审核的信息可以发布。")
     companions = [_locked(other) for other in interpretations_to_publish_with(actor=actor, item=item)]
-    _publish_locked(actor=actor, item=item, published_at=at or now, scheduled=at is not None)
+    _publish_locked(actor=actor, item=item, published_at=at or now, scheduled=at is not None, run=runs.get(item.pk))
     for companion in companions:
         _publish_locked(
             actor=actor, item=companion, published_at=item.published_at, scheduled=at is not None,
-            note=f"与《{item.title}》同步发布（三同步）",
+            note=f"与《{item.title}》同步发布（三同步）", run=runs.get(companion.pk),
         )  # fmt: skip
     return item
 
 
-def _publish_locked(*, actor, item: Item, published_at: datetime, scheduled: bool, note: str = "") -> None:
+def _publish_locked(
+    *, actor, item: Item, published_at: datetime, scheduled: bool, note: str = "", run=None
+) -> None:
     before = _state_before(item)
     item.state = Item.State.PUBLISHED
     item.published_at = published_at
@@ -343,15 +380,20 @@ def _publish_locked(*, actor, item: Item, published_at: datetime, scheduled: boo
     index_number_issue(item=item)
     _save(item)
     stamp = timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
-    comment = "；".join(part for part in (f"定时于 {stamp} 发布" if scheduled else "", note) if part)
+    checks = _check_comment(run) if run else ""
+    parts = (f"定时于 {stamp} 发布" if scheduled else "", note, "保密审查：已确认", checks)
+    comment = "；".join(part for part in parts if part)
     _revision_record(item=item, actor=actor, action=Action.PUBLISHED, before=before, comment=comment)
     topics_item_published(item=item)
     audit_record(
         action=AuditEvent.Action.ITEM_SCHEDULED if scheduled else AuditEvent.Action.ITEM_PUBLISHED,
         actor=actor,
         target=item,
-        detail={"index_number": item.index_number, "published_at": stamp, "unit": str(item.unit)},
-    )
+        detail={
+            "index_number": item.index_number, "published_at": stamp, "unit": str(item.unit),
+            "secrecy_confirmed": True, "check_run": run.pk if run else None,
+        },
+    )  # fmt: skip
 
 
 @transaction.atomic

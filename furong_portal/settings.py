@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "disclosure.consultations",
     "disclosure.evaluations",
     "disclosure.opendata",
+    "disclosure.checks",
 ]
 
 MIDDLEWARE = [

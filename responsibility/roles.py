@@ -3,7 +3,8 @@
 `manage.py sync_roles` restores these grants, the tests build their staff from them, and
 a change here comes with a data migration that freezes its own copy of the changed grants
 (migrations never import this module: see `responsibility/migrations/0003_roles.py`,
-`tasks/migrations/0003_role_permissions.py`, `requests/migrations/0002_role_permissions.py`).
+`tasks/migrations/0003_role_permissions.py`, `requests/migrations/0002_role_permissions.py`,
+`checks/migrations/0003_role_permissions.py`).
 `tests/responsibility/test_roles.py` checks that a freshly migrated database holds exactly
 these grants, so a declaration without its migration fails the suite.
 
@@ -101,6 +102,10 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "tasks.reminder": ("view",),
         **_UNIT_REQUESTS,
         "requests.holidaycalendarday": CRUD,
+        "checks.sensitiveterm": CRUD,
+        "checks.checkpolicy": ("view", "change"),
+        "checks.checkrun": ("view",),
+        "checks.linkstatus": ("view",),
         # Accounts are deactivated, never deleted: their history points at them.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView, View
 
+from disclosure.checks.linkcheck import link_summary
 from disclosure.consultations.selectors import overdue_feedback
 from responsibility.audit import Action as AuditAction
 from responsibility.audit import audit_record
@@ -157,6 +158,7 @@ class OfficeDashboardView(OfficePageMixin, TemplateView):
             sections=sections,
             months=months,
             risk=column_freshness(today=today).risk(),
+            links=link_summary(),
             totals=plan_totals(progress),
             overdue_consultations=overdue_feedback(today),
             section_chart=charts.horizontal_bars(

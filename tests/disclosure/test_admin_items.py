@@ -58,7 +58,7 @@ def test_reviewer_schedules_publication_for_a_future_time(client, editor, review
     item = services.item_submit(actor=editor, item=services.item_create(actor=editor, column=column(COLUMN_A), data={"title": "定时"}))
     at = timezone.localtime(timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
     client.force_login(reviewer)
-    client.post(url("review", item.pk), {"decision": "schedule", "publish_at": at.strftime("%Y-%m-%dT%H:%M")})
+    client.post(url("review", item.pk), {"decision": "schedule", "secrecy_confirmed": "on", "publish_at": at.strftime("%Y-%m-%dT%H:%M")})
     item.refresh_from_db()
     assert (item.state, item.published_at) == (Item.State.PUBLISHED, at)
     assert not Item.objects.published().filter(pk=item.pk).exists()
@@ -68,7 +68,7 @@ def test_reviewer_schedules_publication_for_a_future_time(client, editor, review
 def test_scheduling_in_the_past_is_refused(client, editor, reviewer):
     item = services.item_submit(actor=editor, item=services.item_create(actor=editor, column=column(COLUMN_A), data={"title": "过去"}))
     client.force_login(reviewer)
-    response = client.post(url("review", item.pk), {"decision": "schedule", "publish_at": "2020-01-01T08:00"})
+    response = client.post(url("review", item.pk), {"decision": "schedule", "secrecy_confirmed": "on", "publish_at": "2020-01-01T08:00"})
     assert "必须晚于当前时间" in response.content.decode()
     assert Item.objects.get(pk=item.pk).state == Item.State.PENDING
 
@@ -89,7 +89,7 @@ def test_bulk_return_asks_for_a_reason_first(client, editor, reviewer):
 
 def test_withdraw_page_keeps_the_item(client, editor, reviewer):
     item = services.item_create(actor=editor, column=column(COLUMN_A), data={"title": "将撤回"})
-    item = services.item_publish(actor=reviewer, item=services.item_submit(actor=editor, item=item))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=services.item_submit(actor=editor, item=item))
     client.force_login(reviewer)
     assert "撤回原因" in client.get(url("withdraw", item.pk)).content.decode()
     client.post(url("withdraw", item.pk), {"reason": "已被新文件替代"})
@@ -100,7 +100,7 @@ def test_withdraw_page_keeps_the_item(client, editor, reviewer):
 def test_validity_page_marks_a_repeal_with_successor_by_index_number(client, editor, reviewer):
     def published(title):
         draft = services.item_create(actor=editor, column=column(COLUMN_A), data={"title": title, "is_normative": True})
-        return services.item_publish(actor=reviewer, item=exempted(services.item_submit(actor=editor, item=draft)))
+        return services.item_publish(secrecy_confirmed=True, actor=reviewer, item=exempted(services.item_submit(actor=editor, item=draft)))
 
     old, new = published("旧办法"), published("新办法")
     client.force_login(reviewer)
@@ -163,7 +163,7 @@ def test_dashboard_shows_columns_drafts_reviews_and_returns(client, editor, revi
     client.force_login(reviewer)
     page = client.get(reverse("admin:index")).content.decode()
     assert "等待审核标题" in page and url("review", waiting.pk) in page and "我的草稿标题" not in page
-    services.item_publish(actor=reviewer, item=waiting)
+    services.item_publish(secrecy_confirmed=True, actor=reviewer, item=waiting)
     page = client.get(reverse("admin:index")).content.decode()
     assert timezone.localdate().strftime("%Y-%m-%d") in page
     assert mine.title not in page

@@ -37,8 +37,8 @@ def world(seed):
     items = {
         "b_draft": create("乙单位草稿"),
         "b_pending": submitted("乙单位待审"),
-        "b_published": services.item_publish(actor=rb, item=submitted("乙单位已发布")),
-        "b_normative": services.item_publish(actor=rb, item=exempted(submitted("乙单位规范性文件", is_normative=True))),
+        "b_published": services.item_publish(secrecy_confirmed=True, actor=rb, item=submitted("乙单位已发布")),
+        "b_normative": services.item_publish(secrecy_confirmed=True, actor=rb, item=exempted(submitted("乙单位规范性文件", is_normative=True))),
         "a_draft": services.item_create(actor=people["editor_a"], column=column(COLUMN_A), data={"title": "甲单位草稿"}),
     }
     return {**people, **items, "a": a, "b": b}
@@ -90,7 +90,7 @@ def test_delete_history_and_every_workflow_url_fail(client, world, attacker, tar
     for name in ("review", "withdraw", "validity"):
         assert client.get(url(name, item.pk)).status_code == 404
     assert client.post(url("submit", item.pk)).status_code == 404
-    assert client.post(url("review", item.pk), {"decision": "publish"}).status_code == 404
+    assert client.post(url("review", item.pk), {"decision": "publish", "secrecy_confirmed": "on"}).status_code == 404
     assert client.post(url("review", item.pk), {"decision": "return", "reason": "x"}).status_code == 404
     assert client.post(url("withdraw", item.pk), {"reason": "x"}).status_code == 404
     assert client.post(url("validity", item.pk), {"validity": "repealed", "since": "2020-01-01"}).status_code == 404
@@ -112,7 +112,7 @@ def test_restore_with_another_items_revision_fails(client, world):
     "action, extra",
     [
         ("submit_selected", {}),
-        ("publish_selected", {}),
+        ("publish_selected", {"apply": "yes", "secrecy_confirmed": "on"}),
         ("return_selected", {"apply": "yes", "reason": "越权退回"}),
         ("withdraw_selected", {"apply": "yes", "reason": "越权撤回"}),
     ],
@@ -216,8 +216,8 @@ def test_reviewer_cannot_write_content_or_add(client, world):
 def test_editor_cannot_review_their_own_units_pending_item(client, world):
     item = services.item_submit(actor=world["editor_a"], item=world["a_draft"])
     client.force_login(world["editor_a"])
-    assert client.post(url("review", item.pk), {"decision": "publish"}).status_code == 404
-    client.post(url("changelist"), {"action": "publish_selected", "_selected_action": [str(item.pk)]})
+    assert client.post(url("review", item.pk), {"decision": "publish", "secrecy_confirmed": "on"}).status_code == 404
+    client.post(url("changelist"), {"action": "publish_selected", "_selected_action": [str(item.pk)], "apply": "yes", "secrecy_confirmed": "on"})
     assert Item.objects.get(pk=item.pk).state == Item.State.PENDING
 
 
@@ -240,7 +240,7 @@ def test_district_office_sees_every_unit_and_publishes_anything(client, world):
     client.force_login(world["office"])
     page = client.get(url("changelist")).content.decode()
     assert "乙单位待审" in page and "乙单位已发布" in page
-    client.post(url("review", world["b_pending"].pk), {"decision": "publish"})
+    client.post(url("review", world["b_pending"].pk), {"decision": "publish", "secrecy_confirmed": "on"})
     assert Item.objects.get(pk=world["b_pending"].pk).state == Item.State.PUBLISHED
 
 

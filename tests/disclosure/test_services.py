@@ -93,7 +93,7 @@ def test_return_needs_a_reason(editor, reviewer):
 
 def test_publish_sets_date_issues_index_number_and_audits(editor, reviewer, a):
     before = timezone.now()
-    item = services.item_publish(actor=reviewer, item=pending(editor))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor))
     assert item.state == Item.State.PUBLISHED and item.published_at >= before
     assert item.index_number == f"{settings.DISTRICT_ORGANISATION_CODE}/{timezone.localtime(item.published_at).year}-00001"
     assert "00001" in item.search_text.split()
@@ -106,7 +106,7 @@ def test_nobody_reviews_their_own_draft(a):
     both = staff_user("both-roles", unit=a, roles=(ROLE_EDITOR, ROLE_REVIEWER))
     item = pending(both)
     with pytest.raises(PermissionDenied):
-        services.item_publish(actor=both, item=item)
+        services.item_publish(secrecy_confirmed=True, actor=both, item=item)
     with pytest.raises(PermissionDenied):
         services.item_return(actor=both, item=item, reason="自己退回")
 
@@ -117,27 +117,27 @@ def test_a_reviewer_who_edited_the_draft_cannot_approve_it(editor, a):
     services.item_update(actor=both, item=item, data={"keywords": "补充"})
     services.item_submit(actor=editor, item=item)
     with pytest.raises(PermissionDenied):
-        services.item_publish(actor=both, item=item)
+        services.item_publish(secrecy_confirmed=True, actor=both, item=item)
 
 
 def test_reviewer_of_another_unit_cannot_publish(editor):
     with pytest.raises(PermissionDenied):
-        services.item_publish(actor=reviewer_of(unit(UNIT_B)), item=pending(editor))
+        services.item_publish(secrecy_confirmed=True, actor=reviewer_of(unit(UNIT_B)), item=pending(editor))
 
 
 def test_district_office_can_publish_any_units_item(editor):
-    item = services.item_publish(actor=district_officer(), item=pending(editor))
+    item = services.item_publish(secrecy_confirmed=True, actor=district_officer(), item=pending(editor))
     assert item.state == Item.State.PUBLISHED
 
 
 def test_only_pending_items_are_published(editor, reviewer):
     with pytest.raises(PermissionDenied):
-        services.item_publish(actor=reviewer, item=draft(editor))
+        services.item_publish(secrecy_confirmed=True, actor=reviewer, item=draft(editor))
 
 
 def test_scheduled_publication_appears_at_its_time_without_anyone_acting(editor, reviewer):
     at = timezone.now() + timedelta(days=2)
-    item = services.item_publish(actor=reviewer, item=pending(editor), at=at)
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor), at=at)
     assert item.state == Item.State.PUBLISHED and item.published_at == at
     assert not Item.objects.published().filter(pk=item.pk).exists()
     assert Item.objects.published(now=at + timedelta(seconds=1)).filter(pk=item.pk).exists()
@@ -146,20 +146,20 @@ def test_scheduled_publication_appears_at_its_time_without_anyone_acting(editor,
 
 def test_scheduled_time_must_be_in_the_future(editor, reviewer):
     with pytest.raises(ValidationError):
-        services.item_publish(actor=reviewer, item=pending(editor), at=timezone.now() - timedelta(minutes=1))
+        services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor), at=timezone.now() - timedelta(minutes=1))
 
 
 def test_a_scheduled_item_can_still_be_returned_and_keeps_its_index_number(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor), at=timezone.now() + timedelta(days=1))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor), at=timezone.now() + timedelta(days=1))
     number = item.index_number
     item = services.item_return(actor=reviewer, item=item, reason="暂缓发布")
     assert (item.state, item.published_at, item.index_number) == (Item.State.RETURNED, None, number)
     services.item_submit(actor=editor, item=item)
-    assert services.item_publish(actor=reviewer, item=item).index_number == number
+    assert services.item_publish(secrecy_confirmed=True, actor=reviewer, item=item).index_number == number
 
 
 def test_withdrawal_needs_a_reason_keeps_the_item_and_is_audited(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor))
     with pytest.raises(ValidationError):
         services.item_withdraw(actor=reviewer, item=item, reason="")
     item = services.item_withdraw(actor=reviewer, item=item, reason="内容已过时")
@@ -169,13 +169,13 @@ def test_withdrawal_needs_a_reason_keeps_the_item_and_is_audited(editor, reviewe
 
 
 def test_editors_cannot_withdraw(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor))
     with pytest.raises(PermissionDenied):
         services.item_withdraw(actor=editor, item=item, reason="想撤")
 
 
 def test_published_items_are_never_deleted(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=pending(editor))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor))
     for actor in (editor, reviewer, district_officer()):
         with pytest.raises(PermissionDenied):
             services.item_delete(actor=actor, item=item)
@@ -189,7 +189,7 @@ def test_an_editor_deletes_their_own_draft(editor):
 
 
 def test_normative_document_is_marked_repealed_with_date_and_successor(editor, reviewer, a):
-    old = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
+    old = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     assert old.validity == Item.Validity.VALID
     new = published_item(unit=a, column=column(COLUMN_A), title="新办法", is_normative=True, validity="valid")
     item = services.item_set_validity(
@@ -201,16 +201,16 @@ def test_normative_document_is_marked_repealed_with_date_and_successor(editor, r
 
 
 def test_validity_change_needs_a_date_and_a_normative_document(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     with pytest.raises(ValidationError):
         services.item_set_validity(actor=reviewer, item=item, validity=Item.Validity.EXPIRED, since=None)
-    plain = services.item_publish(actor=reviewer, item=pending(editor))
+    plain = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=pending(editor))
     with pytest.raises(PermissionDenied):
         services.item_set_validity(actor=reviewer, item=plain, validity=Item.Validity.EXPIRED, since=date.today())
 
 
 def test_successor_outside_the_reviewers_unit_is_refused(editor, reviewer):
-    item = services.item_publish(actor=reviewer, item=exempted(pending(editor, is_normative=True)))
+    item = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=exempted(pending(editor, is_normative=True)))
     foreign = published_item(unit=unit(UNIT_B), column=column(COLUMN_B))
     with pytest.raises(ValidationError):
         services.item_set_validity(
