@@ -7,12 +7,14 @@ unit from the account's `StaffProfile`. The district office (区政务公开办)
 every unit; anyone else reaches their own unit's items only.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from responsibility.access import columns_writable_by, is_district_office, unit_of
 from responsibility.models import Column, Unit
+from responsibility.roles import ROLE_REVIEWER
 
 from .models import Item, ItemRevision
 
@@ -158,3 +160,16 @@ CAPABILITIES = {
 def item_capabilities(user, item: Item) -> dict[str, bool]:
     """What the user may do with one item, for the buttons of its admin page."""
     return {name: scope(user).filter(pk=item.pk).exists() for name, scope in CAPABILITIES.items()}
+
+
+def reviewers_for(item: Item) -> QuerySet:
+    """The active 审核员 of the item's unit who did not write it: the people an editor
+    waits for, named on the item's page (the district office may also publish)."""
+    authors = item.revisions.filter(action__in=AUTHORING_ACTIONS, author__isnull=False).values("author")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=ROLE_REVIEWER, staff_profile__unit=item.unit_id)
+        .exclude(pk__in=authors)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )

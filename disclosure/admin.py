@@ -18,9 +18,11 @@ from responsibility.audit import audit_record
 from responsibility.models import AuditEvent, Column
 
 from . import access, services
+from .checks.rules import item_findings
 from .interpretations.selectors import interpretation_pair
 from .forms import (
-    AttachmentUploadForm, ColumnChoiceField, ItemAdminForm, ReasonForm, ReviewForm, ValidityForm, column_path,
+    AttachmentUploadForm, ColumnChoiceField, ItemAdminForm, ReasonForm, ReviewForm, SecrecyForm, ValidityForm,
+    column_path,
 )  # fmt: skip
 from .models import Attachment, Item
 from .resources import ItemResource
@@ -35,6 +37,13 @@ def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "；".join(error.messages)
     return str(error) or "您没有执行该操作的权限。"
+
+
+def person_name(user) -> str:
+    """A person as colleagues know them: 姓名 (family name first), else the login."""
+    if user is None:
+        return ""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 def _allowed(request, capability: str, item) -> bool:
@@ -296,6 +305,38 @@ class ItemAdmin(ImportExportModelAdmin):
                     )
                 )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit_review" in request.POST:
+            return self._submit_after_save(request, obj)
+        response = super().response_add(request, obj, post_url_continue)
+        self._still_draft_notice(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        if "_submit_review" in request.POST:
+            return self._submit_after_save(request, obj)
+        response = super().response_change(request, obj)
+        self._still_draft_notice(request, obj)
+        return response
+
+    def _submit_after_save(self, request, item):
+        """“保存并提交审核”: the item is saved; then it goes to review if the checks let it."""
+        change_url = reverse("admin:disclosure_item_change", args=(item.pk,))
+        try:
+            item = services.item_submit(actor=request.user, item=item)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, f"已保存为草稿，但未提交审核：{_message(error)}", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        names = "、".join(person_name(user) for user in access.reviewers_for(item)) or "区政务公开办"
+        self.message_user(request, f"《{item.title}》已保存并提交审核，等待审核：{names}。", messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+    def _still_draft_notice(self, request, item):
+        if item.state in (Item.State.DRAFT, Item.State.RETURNED) and _allowed(request, "submit", item):
+            self.message_user(
+                request, "这条信息仍是草稿，尚未提交审核；审核通过后才会在网站上发布。", messages.WARNING
+            )
+
     def delete_model(self, request, obj):
         services.item_delete(actor=request.user, item=obj)
 
@@ -311,13 +352,44 @@ class ItemAdmin(ImportExportModelAdmin):
             self.message_user(request, _message(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_submit_for_review": access.can_create_items(request.user)}
+        return super().add_view(request, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         item = self.get_object(request, object_id)
         if item is not None:
             extra_context["item_tools"] = self._tools(request, item)
-            extra_context["returned_reason"] = item.review_comment if item.state == Item.State.RETURNED else ""
+            extra_context["workflow"] = self._workflow(request, item)
+            extra_context["can_submit_for_review"] = _allowed(request, "submit", item)
+            if _allowed(request, "edit", item):
+                extra_context["findings"] = item_findings(item)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow(self, request, item) -> dict:
+        """The item's state and the next step, in words, with the people named."""
+        state, reviewer = self.state_label(item), person_name(item.reviewed_by)
+        if item.state in (Item.State.DRAFT, Item.State.RETURNED):
+            step = "修改完成后点击“保存并提交审核”，由本单位审核员审核；提交前只有您能看到这条信息。"
+        elif item.state == Item.State.PENDING:
+            submitted = item.revisions.filter(action=services.Action.SUBMITTED).select_related("author").first()
+            names = "、".join(person_name(user) for user in access.reviewers_for(item)) or "（本单位尚无审核员账号）"
+            who = f"{person_name(submitted.author)} 于 {timezone.localtime(submitted.created_at):%Y-%m-%d %H:%M} 提交，" if submitted else ""
+            step = f"{who}等待审核：{names}（区政务公开办也可审核）。"
+            if _allowed(request, "review", item):
+                step = f"{who}请点击“审核”给出结论（发布前须确认保密审查）。"
+        elif item.state == Item.State.PUBLISHED:
+            step = f"审核人：{reviewer}。索引号 {item.index_number}。如需下线，请“撤回”并填写原因。"
+        else:
+            step = f"撤回原因：{item.withdrawn_reason}"
+        return {
+            "state": state,
+            "state_code": item.state,
+            "step": step,
+            "returned_by": reviewer if item.state == Item.State.RETURNED else "",
+            "returned_reason": item.review_comment if item.state == Item.State.RETURNED else "",
+        }
 
     def _tools(self, request, item) -> list[dict]:
         """The workflow buttons this account may use on this item."""
@@ -401,7 +473,9 @@ class ItemAdmin(ImportExportModelAdmin):
                     services.item_return(actor=actor, item=item, reason=form.cleaned_data["reason"])
                     return self._done(request, item, f"《{item.title}》已退回，原因：{form.cleaned_data['reason']}")
                 at = form.cleaned_data["publish_at"] if decision == ReviewForm.SCHEDULE else None
-                item = services.item_publish(actor=actor, item=item, at=at)
+                item = services.item_publish(
+                    actor=actor, item=item, at=at, secrecy_confirmed=form.cleaned_data["secrecy_confirmed"]
+                )
                 stamp = timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
                 verb = f"将于 {stamp} 自动发布" if at else "已发布"
                 return self._done(request, item, f"《{item.title}》{verb}，索引号 {item.index_number}。")
@@ -410,7 +484,7 @@ class ItemAdmin(ImportExportModelAdmin):
         revision = item.revisions.filter(action=services.Action.SUBMITTED).select_related("author").first()
         return self._page(
             request, item, "review.html", "审核信息", form=form, submission=revision, pair=interpretation_pair(item),
-            can_exempt=is_district_office(request.user),
+            can_exempt=is_district_office(request.user), findings=item_findings(item),
         )  # fmt: skip
 
     def withdraw_view(self, request, object_id):
@@ -491,13 +565,14 @@ class ItemAdmin(ImportExportModelAdmin):
         if failed:
             self.message_user(request, f"{len(failed)} 条未能{verb}：" + "；".join(failed), messages.WARNING)
 
-    def _with_reason(self, request, queryset, action, verb, apply):
-        """An action that needs a reason: ask for it on an intermediate page first."""
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        form.fields["reason"].label = f"{verb}原因"
+    def _with_reason(self, request, queryset, action, verb, apply, form_class=ReasonForm):
+        """An action that needs a reason (or a confirmation): ask for it on an
+        intermediate page first; `apply` gets the item and the form's cleaned data."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "reason" in form.fields:
+            form.fields["reason"].label = f"{verb}原因"
         if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._each(request, queryset, verb, lambda item: apply(item, reason))
+            self._each(request, queryset, verb, lambda item: apply(item, form.cleaned_data))
             return None
         return TemplateResponse(
             request,
@@ -518,22 +593,28 @@ class ItemAdmin(ImportExportModelAdmin):
     def submit_selected(self, request, queryset):
         self._each(request, queryset, "提交审核", lambda item: services.item_submit(actor=request.user, item=item))
 
-    @admin.action(description="审核通过并立即发布", permissions=("review",))
+    @admin.action(description="审核通过并立即发布（确认保密审查）", permissions=("review",))
     def publish_selected(self, request, queryset):
-        self._each(request, queryset, "发布", lambda item: services.item_publish(actor=request.user, item=item))
+        return self._with_reason(
+            request, queryset, "publish_selected", "发布",
+            lambda item, data: services.item_publish(
+                actor=request.user, item=item, secrecy_confirmed=data["secrecy_confirmed"]
+            ),
+            form_class=SecrecyForm,
+        )  # fmt: skip
 
     @admin.action(description="退回修改（填写原因）", permissions=("review",))
     def return_selected(self, request, queryset):
         return self._with_reason(
             request, queryset, "return_selected", "退回",
-            lambda item, reason: services.item_return(actor=request.user, item=item, reason=reason),
+            lambda item, data: services.item_return(actor=request.user, item=item, reason=data["reason"]),
         )  # fmt: skip
 
     @admin.action(description="撤回已发布信息（填写原因）", permissions=("review",))
     def withdraw_selected(self, request, queryset):
         return self._with_reason(
             request, queryset, "withdraw_selected", "撤回",
-            lambda item, reason: services.item_withdraw(actor=request.user, item=item, reason=reason),
+            lambda item, data: services.item_withdraw(actor=request.user, item=item, reason=data["reason"]),
         )  # fmt: skip
 
     # --- import / export ---
