@@ -2,7 +2,12 @@
 export is scoped through `disclosure.access`, and every write goes through
 `disclosure.services`."""
 
+import uuid
+
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -17,15 +22,23 @@ from responsibility.access import is_district_office, units_visible_to
 from responsibility.audit import audit_record
 from responsibility.models import AuditEvent, Column
 
-from . import access, services
+from . import access, docx_import, services
 from .checks.rules import item_findings
 from .interpretations.selectors import interpretation_pair
 from .forms import (
-    AttachmentUploadForm, ColumnChoiceField, ItemAdminForm, ReasonForm, ReviewForm, SecrecyForm, ValidityForm,
+    AttachmentUploadForm, ColumnChoiceField, DocxImportForm, ItemAdminForm, ReasonForm, ReviewForm, SecrecyForm, ValidityForm,
     column_path,
 )  # fmt: skip
 from .models import Attachment, Item
 from .resources import ItemResource
+
+DOCX_SESSION_KEY = "docx_imports"
+
+
+def _docx_storage() -> FileSystemStorage:
+    """Uploads waiting for the import's confirmation: private, never served."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
 
 WORKFLOW_FIELDS = (
     "state_label", "index_number", "published_at", "review_comment", "reviewed_by",
@@ -397,6 +410,8 @@ class ItemAdmin(ImportExportModelAdmin):
         tools = []
         if _allowed(request, "submit", item):
             tools.append({"label": "提交审核", "url": reverse("admin:%s_%s_submit" % info, args=(item.pk,)), "post": True})
+        if _allowed(request, "edit", item):
+            tools.append({"label": "从 Word 导入正文", "url": reverse("admin:%s_%s_import_docx" % info, args=(item.pk,))})
         if _allowed(request, "review", item):
             tools.append({"label": "审核", "url": reverse("admin:%s_%s_review" % info, args=(item.pk,))})
         if _allowed(request, "withdraw", item):
@@ -415,6 +430,7 @@ class ItemAdmin(ImportExportModelAdmin):
             path("<int:object_id>/review/", view(self.review_view), name="%s_%s_review" % info),
             path("<int:object_id>/withdraw/", view(self.withdraw_view), name="%s_%s_withdraw" % info),
             path("<int:object_id>/validity/", view(self.validity_view), name="%s_%s_validity" % info),
+            path("<int:object_id>/import-docx/", view(self.import_docx_view), name="%s_%s_import_docx" % info),
             path(
                 "<int:object_id>/history/<int:revision_id>/restore/",
                 view(self.restore_view),
@@ -486,6 +502,46 @@ class ItemAdmin(ImportExportModelAdmin):
             request, item, "review.html", "审核信息", form=form, submission=revision, pair=interpretation_pair(item),
             can_exempt=is_district_office(request.user), findings=item_findings(item),
         )  # fmt: skip
+
+    def import_docx_view(self, request, object_id):
+        """Upload a .docx, see the converted body, then confirm: nothing is written
+        before the confirmation. The upload waits in private storage meanwhile."""
+        item = get_object_or_404(access.items_editable_by(request.user), pk=object_id)
+        pending = request.session.get(DOCX_SESSION_KEY, {})
+        if request.method == "POST" and "confirm" in request.POST:
+            entry = pending.pop(request.POST.get("token", ""), None)
+            request.session[DOCX_SESSION_KEY] = pending
+            if entry is None or entry["item"] != item.pk:
+                self.message_user(request, "预览已过期，请重新选择文档。", messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:disclosure_item_import_docx", args=(item.pk,)))
+            storage = _docx_storage()
+            with storage.open(entry["path"], "rb") as handle:
+                data = handle.read()
+            storage.delete(entry["path"])
+            try:
+                docx_import.item_body_import_docx(actor=request.user, item=item, data=data, file_name=entry["name"])
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, _message(error), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:disclosure_item_change", args=(item.pk,)))
+            return self._done(request, item, f"已从“{entry['name']}”导入正文，请检查后点击“保存并提交审核”。")
+        form = DocxImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                conversion = docx_import.docx_preview(data)
+            except ValidationError as error:
+                self._form_error(form, error)
+            else:
+                token = uuid.uuid4().hex
+                path = _docx_storage().save(f"docx-imports/{token}.docx", ContentFile(data))
+                pending[token] = {"item": item.pk, "path": path, "name": upload.name[:200]}
+                request.session[DOCX_SESSION_KEY] = pending
+                return self._page(
+                    request, item, "import_docx_preview.html", "预览 Word 导入", conversion=conversion, token=token,
+                    file_name=upload.name,
+                )  # fmt: skip
+        return self._page(request, item, "import_docx.html", "从 Word 导入正文", form=form)
 
     def withdraw_view(self, request, object_id):
         item = get_object_or_404(access.items_withdrawable_by(request.user), pk=object_id)

@@ -5,7 +5,10 @@ handler attributes, inline styles, and links with schemes other than http(s),
 mailto and tel (so no `javascript:` or `data:` URLs). Relative links stay.
 """
 
+import re
+
 import nh3
+from django.utils.html import escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "div", "span",
@@ -40,3 +43,14 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+MARKUP = re.compile(r"<[a-zA-Z!/]")
+
+
+def paragraphs_from_plain_text(text: str) -> str:
+    """Plain text (no tags at all) as paragraphs, one per line, so that text typed or
+    pasted without markup keeps its line breaks; HTML is returned as it is."""
+    if not text or MARKUP.search(text):
+        return text or ""
+    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())

@@ -27,7 +27,7 @@ from .checks.models import CheckRun
 from .checks.services import check_run_require_pass, item_check, warnings_of
 from .interpretations.services import interpretations_to_publish_with
 from .models import Attachment, IndexSequence, Item, ItemRevision
-from .sanitize import sanitize_html
+from .sanitize import paragraphs_from_plain_text, sanitize_html
 from .search import search_index_update
 from .topics.services import topics_item_published
 from .uploads import validate_attachment
@@ -195,7 +195,7 @@ def _content_apply(*, actor, item: Item, data: Mapping[str, Any]) -> None:
     if item.interprets_id is not None:
         if item.interprets_id == item.pk or not access.items_interpretable_by(actor).filter(pk=item.interprets_id).exists():
             raise ValidationError({"interprets": "解读的文件须是您可见的信息（已发布，或本单位正在起草、审核的文件）。"})
-    item.body = sanitize_html(item.body)
+    item.body = sanitize_html(paragraphs_from_plain_text(item.body))
     # 国办发〔2017〕47号: a normative document always carries its 有效性.
     if item.is_normative and not item.validity:
         item.validity = Item.Validity.VALID

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_filters",
+    "django_prose_editor",
     "import_export",
     "ninja",  # serves the API explorer's Swagger UI from its own static files
     "responsibility",
