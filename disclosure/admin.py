@@ -6,9 +6,9 @@ import uuid
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,7 +26,14 @@ from . import access, docx_import, services
 from .checks.rules import item_findings
 from .interpretations.selectors import interpretation_pair
 from .forms import (
-    AttachmentUploadForm, ColumnChoiceField, DocxImportForm, ItemAdminForm, ReasonForm, ReviewForm, SecrecyForm, ValidityForm,
+    AttachmentUploadForm,
+    ColumnChoiceField,
+    DocxImportForm,
+    ItemAdminForm,
+    ReasonForm,
+    ReviewForm,
+    SecrecyForm,
+    ValidityForm,
     column_path,
 )  # fmt: skip
 from .models import Attachment, Item

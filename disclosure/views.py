@@ -20,6 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column, Unit
 
+from . import access
 from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
@@ -281,7 +282,10 @@ def attachment_download(request, pk, name=None):
                                                       "item__published_at"),
         pk=pk,
     )
-    if not _is_public(attachment.item, timezone.now()):
+    public = _is_public(attachment.item, timezone.now())
+    # Staff see the attachments (and inline images) of items they may see before
+    # publication, e.g. in the editor; nobody else does.
+    if not public and not access.items_visible_to(request.user).filter(pk=attachment.item_id).exists():
         raise Http404("该附件所属信息未公开。")
     try:
         handle = attachment.file.open("rb")
@@ -290,6 +294,9 @@ def attachment_download(request, pk, name=None):
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type or None
     )
+    if not public:
+        patch_cache_control(response, private=True, no_store=True)
+        return response
     return public_cache(request, response, max_age=3600)
 
 

@@ -56,7 +56,8 @@ def plain_length_messages(form: forms.Form) -> None:
     for field in form.fields.values():
         if getattr(field, "max_length", None):
             field.error_messages["max_length"] = "最多填写 %(limit_value)d 个字，现在是 %(show_value)d 个。"
-            field.widget.attrs.setdefault("maxlength", field.max_length)
+            if not field.widget.is_hidden:  # maxlength is not allowed on hidden inputs (HTML spec)
+                field.widget.attrs.setdefault("maxlength", field.max_length)
 
 
 def issue_form_token() -> str:

@@ -9,6 +9,9 @@ from disclosure.models import Item
 from tests.conftest import browser_second_factor
 from tests.disclosure.staff import COLUMN_A, PASSWORD, UNIT_A, column, editor_of, reviewer_of, unit
 
+# The body's rich-text editor (django-prose-editor): its editable area.
+EDITOR = '.ProseMirror[contenteditable="true"]'
+
 
 def log_in(page, site, user):
     page.context.clear_cookies()
@@ -30,10 +33,11 @@ def test_draft_returned_corrected_approved_and_published(site, page):
     page.goto(site.url + "/admin/disclosure/item/add/")
     page.locator("#id_column").select_option(str(target.pk))
     page.get_by_label("标题").fill("芙蓉区司法局行政执法公示（初稿）")
-    page.locator("#id_body").fill("<p>执法主体、权限、程序和救济渠道。</p>")
+    page.locator(EDITOR).click()
+    page.keyboard.type("执法主体、权限、程序和救济渠道。")
     page.locator('input[name="_continue"]').click()
     item = Item.objects.get(title="芙蓉区司法局行政执法公示（初稿）")
-    page.get_by_role("button", name="提交审核").click()
+    page.get_by_role("button", name="提交审核", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("已提交审核")
 
     # The reviewer returns it with a reason.
@@ -51,7 +55,7 @@ def test_draft_returned_corrected_approved_and_published(site, page):
     expect(page.get_by_role("status")).to_contain_text("标题不应带“初稿”字样")
     page.get_by_label("标题").fill("芙蓉区司法局行政执法公示")
     page.locator('input[name="_continue"]').click()
-    page.get_by_role("button", name="提交审核").click()
+    page.get_by_role("button", name="提交审核", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("已提交审核")
 
     assert not Item.objects.published().filter(pk=item.pk).exists()
@@ -60,6 +64,7 @@ def test_draft_returned_corrected_approved_and_published(site, page):
     log_in(page, site, reviewer)
     page.locator(".furong-dashboard").get_by_role("link", name="芙蓉区司法局行政执法公示").click()
     page.get_by_label("审核通过，立即发布").check()
+    page.get_by_label(re.compile("已完成保密审查")).check()
     page.get_by_role("button", name="提交审核结论").click()
     expect(page.locator(".messagelist")).to_contain_text("已发布")
 

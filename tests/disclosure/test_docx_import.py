@@ -89,3 +89,16 @@ def test_the_admin_refuses_other_file_types(client, editor):
         reverse("admin:disclosure_item_import_docx", args=(item.pk,)), {"file": SimpleUploadedFile("a.doc", b"x")}
     )
     assert "请选择 .docx 格式" in response.content.decode()
+
+
+def test_inline_images_of_an_unpublished_item_are_served_only_to_staff_who_see_it(client, editor, seed):
+    from tests.disclosure.staff import UNIT_B, editor_of, unit
+
+    item = item_body_import_docx(actor=editor, item=draft(editor), data=sample_docx())
+    address = reverse("disclosure:attachment", args=(item.attachments.get().pk,))
+    assert client.get(address).status_code == 404  # the public: not yet
+    client.force_login(editor_of(unit(UNIT_B)))
+    assert client.get(address).status_code == 404  # another unit: never
+    client.force_login(editor)
+    response = client.get(address)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
