@@ -162,7 +162,7 @@ class AttachmentInline(admin.TabularInline):
         return _allowed(request, "edit", obj)
 
 
-class AttachmentUploadInline(admin.TabularInline):
+class AttachmentUploadInline(admin.StackedInline):  # stacked: every input has its label (axe)
     """New attachments, checked by `validate_attachment` and added by `attachment_add`."""
 
     model = Attachment
