@@ -2,6 +2,7 @@
 filled by rules, a normative document refused without its interpretation and published with it."""
 
 import datetime
+import re
 
 from playwright.sync_api import expect
 
@@ -89,7 +90,7 @@ def test_topic_filled_by_rules(site, page):
     item = services.item_create(
         actor=editor, column=column(COLUMN_A), data={"title": "芙蓉区优化营商环境行政执法十条措施"}
     )
-    services.item_publish(actor=reviewer, item=services.item_submit(actor=editor, item=item))
+    services.item_publish(secrecy_confirmed=True, actor=reviewer, item=services.item_submit(actor=editor, item=item))
 
     page.goto(site.url + "/")
     topics = page.get_by_role("region", name="专题专栏")
@@ -114,6 +115,7 @@ def test_normative_document_refused_without_interpretation_and_published_with_it
     page.goto(site.url + f"/admin/disclosure/item/{document.pk}/review/")
     expect(page.get_by_role("region", name="三同步：文件与解读材料")).to_contain_text("不能发布")
     page.get_by_label("审核通过，立即发布").check()
+    page.get_by_label(re.compile("已完成保密审查")).check()
     page.get_by_role("button", name="提交审核结论").click()
     expect(page.locator(".errornote, .errorlist").first).to_contain_text("三同步")
     assert Item.objects.get(pk=document.pk).state == Item.State.PENDING
@@ -128,6 +130,7 @@ def test_normative_document_refused_without_interpretation_and_published_with_it
     page.goto(site.url + f"/admin/disclosure/item/{document.pk}/review/")
     expect(page.get_by_role("region", name="三同步：文件与解读材料")).to_contain_text(interpretation.title)
     page.get_by_label("审核通过，立即发布").check()
+    page.get_by_label(re.compile("已完成保密审查")).check()
     page.get_by_role("button", name="提交审核结论").click()
     expect(page.locator(".messagelist")).to_contain_text("已发布")
 

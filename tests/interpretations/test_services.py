@@ -32,7 +32,7 @@ def submitted(editor, title, **data):
 def test_a_normative_document_without_interpretation_is_refused(editor, reviewer):
     document = submitted(editor, "芙蓉区行政执法公示办法", is_normative=True)
     with pytest.raises(ValidationError, match="三同步"):
-        services.item_publish(actor=reviewer, item=document)
+        services.item_publish(secrecy_confirmed=True, actor=reviewer, item=document)
     document.refresh_from_db()
     assert (document.state, document.index_number) == (Item.State.PENDING, None)
 
@@ -43,7 +43,7 @@ def test_the_document_and_its_pending_interpretation_go_live_at_the_same_moment(
     )
     interpretation = submitted(editor, "《芙蓉区行政执法公示办法》解读", interprets=document, genre="interpretation")
     services.item_submit(actor=editor, item=document)
-    published = services.item_publish(actor=reviewer, item=document)
+    published = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=document)
     interpretation.refresh_from_db()
     assert interpretation.state == Item.State.PUBLISHED
     assert interpretation.published_at == published.published_at
@@ -56,12 +56,12 @@ def test_an_interpretation_is_not_published_before_its_document(editor, reviewer
     document = submitted(editor, "芙蓉区行政执法公示办法", is_normative=True)
     interpretation = submitted(editor, "解读", interprets=document)
     with pytest.raises(ValidationError, match="尚未公开"):
-        services.item_publish(actor=reviewer, item=interpretation)
+        services.item_publish(secrecy_confirmed=True, actor=reviewer, item=interpretation)
 
 
 def test_an_interpretation_of_an_already_public_document_is_published_alone(editor, reviewer, a):
     document = published_item(unit=a, column=column(COLUMN_A), title="旧办法", is_normative=True, validity="valid")
-    interpretation = services.item_publish(actor=reviewer, item=submitted(editor, "旧办法解读", interprets=document))
+    interpretation = services.item_publish(secrecy_confirmed=True, actor=reviewer, item=submitted(editor, "旧办法解读", interprets=document))
     assert interpretation.state == Item.State.PUBLISHED
 
 
@@ -77,7 +77,7 @@ def test_the_reviewer_must_be_able_to_review_the_interpretation_too(editor, a):
     ItemRevision.objects.create(item=interpretation, action=ItemRevision.Action.EDITED, author=colleague, snapshot={})
     services.item_submit(actor=editor, item=interpretation)
     with pytest.raises(ValidationError, match="不能审核其解读材料"):
-        services.item_publish(actor=colleague, item=document)
+        services.item_publish(secrecy_confirmed=True, actor=colleague, item=document)
 
 
 def test_an_interpretation_cannot_point_at_another_units_draft(editor, seed):
@@ -93,7 +93,7 @@ def test_the_office_exempts_a_document_with_a_reason_which_is_audited(editor, re
     with pytest.raises(ValidationError):
         interpretation_exemption_grant(actor=office, document=document, reason="  ")
     interpretation_exemption_grant(actor=office, document=document, reason="仅修改个别文字，无实质变化")
-    assert services.item_publish(actor=reviewer, item=document).state == Item.State.PUBLISHED
+    assert services.item_publish(secrecy_confirmed=True, actor=reviewer, item=document).state == Item.State.PUBLISHED
     event = AuditEvent.objects.get(action=AuditEvent.Action.INTERPRETATION_EXEMPTED)
     assert event.detail["reason"] == "仅修改个别文字，无实质变化"
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def publish(editor, reviewer, title, **data):
     item = services.item_create(actor=editor, column=column(COLUMN_A), data={"title": title, **data})
-    return services.item_publish(actor=reviewer, item=services.item_submit(actor=editor, item=item))
+    return services.item_publish(secrecy_confirmed=True, actor=reviewer, item=services.item_submit(actor=editor, item=item))
 
 
 def shown(topic):

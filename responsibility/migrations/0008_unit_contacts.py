@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibility', '0006_merge_unit_code_audit_chain'),
+        ('responsibility', '0007_audit_actions_topics_consultations'),
     ]
 
     operations = [
