@@ -5,6 +5,7 @@ own items (the item form and the review page), not here."""
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from disclosure.adminkit import ReadOnlyMixin
 from responsibility.admin import DistrictOfficeOnly
 
 from .models import CheckPolicy, CheckRun, LinkStatus, SensitiveTerm
@@ -33,15 +34,8 @@ class CheckPolicyAdmin(DistrictOfficeOnly, admin.ModelAdmin):
         return False
 
 
-class ReadOnly(DistrictOfficeOnly):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyMixin, DistrictOfficeOnly):
+    """Rows only the checks write: the office reads them."""
 
 
 @admin.register(CheckRun)

@@ -36,3 +36,39 @@ def attach(item: Item, extension: str = "pdf", name: str | None = None) -> Attac
     attachment.file.save(f"test.{extension}", ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+def public_page_urls() -> list[str]:
+    """A normative document with an attachment and an interpretation, and the address of
+    every kind of public page (for the HTML checker, the phone layout and axe)."""
+    from django.urls import reverse
+
+    document = publish(
+        "3-1", "区司法局", title="芙蓉区行政执法公示办法（一个相当长的标题，用来检验手机上的换行）",
+        is_normative=True, validity="valid", doc_number="芙司发〔2020〕1号",
+        body="<p>第一条 为了规范行政执法公示工作，制定本办法。</p><h2>第二章</h2>"
+        "<table><tr><th>项</th><td>值</td></tr></table>",
+    )  # fmt: skip
+    attach(document, "pdf")
+    interpretation = publish("3-1", "区司法局", title="《芙蓉区行政执法公示办法》政策解读", interprets=document)
+    return [
+        "/",
+        reverse("disclosure:column", args=("3",)),
+        reverse("disclosure:column", args=("3-1",)),
+        reverse("disclosure:column", args=("1",)),
+        document.get_absolute_url(),
+        interpretation.get_absolute_url(),
+        reverse("disclosure:documents"),
+        reverse("disclosure:search"),
+        reverse("disclosure:search") + "?q=执法",
+        reverse("disclosure:site-map"),
+        reverse("disclosure:contact"),
+        reverse("requests:index"),
+        reverse("requests:procedure"),
+        reverse("requests:apply"),
+        reverse("requests:paper-form"),
+        reverse("requests:lookup"),
+        reverse("tasks:work-points"),
+        reverse("tasks:work-point", args=(1,)),
+        reverse("responsibility:unit", args=(document.unit_id,)),
+    ]
