@@ -240,7 +240,7 @@ class ItemAdmin(ImportExportModelAdmin):
             main = tuple(name for name in main if name != "unit")
         fieldsets = [
             (None, {"fields": main}),
-            ("分类与关联", {"fields": ("theme", "genre", "keywords", "is_normative", "interprets")}),
+            ("分类与关联", {"fields": ("theme", "genre", "keywords", "is_normative", "normative_kind", "interprets")}),
             ("正文", {"fields": ("body",)}),
         ]
         if obj is not None:

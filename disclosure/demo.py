@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from responsibility.models import Column, Duty, Unit
 
-from .models import Attachment, Genre, IndexSequence, Item, Theme
+from .models import Attachment, Genre, IndexSequence, Item, NormativeKind, Theme
 from .sanitize import sanitize_html
 from .search import fts_replace, search_text_for
 from .services import index_prefix
@@ -314,6 +314,7 @@ class _Planner:
             keywords="、".join(dict.fromkeys((topic, column.title))),
             body=body,
             is_normative=normative,
+            normative_kind=NormativeKind.NORMATIVE_DOCUMENT if normative else "",
             validity=Item.Validity.VALID if normative else "",
             state=Item.State.PUBLISHED,
         )

@@ -45,7 +45,7 @@ class ItemAdminForm(forms.ModelForm):
         model = Item
         fields = (
             "column", "unit", "title", "doc_number", "written_on", "theme", "genre",
-            "keywords", "is_normative", "interprets", "body",
+            "keywords", "is_normative", "normative_kind", "interprets", "body",
         )  # fmt: skip
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),

@@ -57,6 +57,13 @@ class Genre(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class NormativeKind(models.TextChoices):
+    """The two rows of the annual report's table 二 for documents (国办公开办函〔2021〕30号)."""
+
+    RULE = "rule", "规章"
+    NORMATIVE_DOCUMENT = "normative_document", "行政规范性文件"
+
+
 class ItemQuerySet(models.QuerySet):
     def published(self, now=None):
         """What the public may read: approved and due (a future `published_at` is a
@@ -137,6 +144,10 @@ class Item(models.Model):
     search_text = models.TextField("检索文本", blank=True, editable=False)
 
     is_normative = models.BooleanField("规范性文件", default=False)
+    normative_kind = models.CharField(
+        "文件类别", max_length=20, choices=NormativeKind.choices, blank=True,
+        help_text="规范性文件的类别，计入年报表二；区级机关制发的一般为行政规范性文件（规章只由省、设区的市政府制定）。",
+    )  # fmt: skip
     validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True)
     validity_since = models.DateField("有效性起始日期", null=True, blank=True)
     successor = models.ForeignKey(
@@ -185,6 +196,10 @@ class Item(models.Model):
                 condition=Q(is_normative=True, validity__in=("valid", "expired", "repealed"))
                 | Q(is_normative=False, validity=""),
                 name="item_validity_iff_normative",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_normative=True) | Q(normative_kind=""),
+                name="item_normative_kind_iff_normative",
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=("published", "withdrawn"))

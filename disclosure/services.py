@@ -26,7 +26,7 @@ from . import access
 from .checks.models import CheckRun
 from .checks.services import check_run_require_pass, item_check, warnings_of
 from .interpretations.services import interpretations_to_publish_with
-from .models import Attachment, IndexSequence, Item, ItemRevision
+from .models import Attachment, IndexSequence, Item, ItemRevision, NormativeKind
 from .sanitize import paragraphs_from_plain_text, sanitize_html
 from .search import search_index_update
 from .topics.services import topics_item_published
@@ -39,7 +39,7 @@ CheckStage = CheckRun.Stage
 # review data, validity) is set by the services below.
 CONTENT_FIELDS = (
     "column", "unit", "title", "doc_number", "written_on", "theme", "genre",
-    "keywords", "body", "is_normative", "interprets",
+    "keywords", "body", "is_normative", "normative_kind", "interprets",
 )  # fmt: skip
 TRACKED_FIELDS = CONTENT_FIELDS + (
     "state", "published_at", "index_number", "validity", "validity_since", "successor",
@@ -201,6 +201,11 @@ def _content_apply(*, actor, item: Item, data: Mapping[str, Any]) -> None:
         item.validity = Item.Validity.VALID
     elif not item.is_normative:
         item.validity, item.validity_since, item.successor = "", None, None
+    # Table 二 of the annual report counts normative documents by kind.
+    if item.is_normative and not item.normative_kind:
+        item.normative_kind = NormativeKind.NORMATIVE_DOCUMENT
+    elif not item.is_normative:
+        item.normative_kind = ""
 
 
 @transaction.atomic

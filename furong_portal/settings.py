@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "disclosure.evaluations",
     "disclosure.opendata",
     "disclosure.checks",
+    "disclosure.reports",
 ]
 
 MIDDLEWARE = [

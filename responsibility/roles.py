@@ -43,6 +43,14 @@ _UNIT_REQUESTS = {
     "requests.holidaycalendarday": ("view",),
 }
 
+# The annual report (disclosure.reports): units write their returns, cases and report drafts;
+# reviewing a report is `disclosure.review_item` (the same four eyes as items).
+_UNIT_REPORTS = {
+    "reports.unitreturn": ("view", "add", "change"),
+    "reports.appealcase": ("view", "add", "change"),
+    "reports.annualreport": ("view", "add", "change"),
+}
+
 # role → {"app_label.model": actions}; a permission's codename is f"{action}_{model}".
 ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     ROLE_EDITOR: {
@@ -54,6 +62,7 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "consultations.comment": ("view", "change"),
         **_UNIT_TASKS,
         **_UNIT_REQUESTS,
+        **_UNIT_REPORTS,
     },
     ROLE_REVIEWER: {
         "disclosure.item": ("view", "review"),
@@ -64,6 +73,9 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "consultations.comment": ("view", "change"),
         **_UNIT_TASKS,
         **_UNIT_REQUESTS,
+        "reports.unitreturn": ("view",),
+        "reports.appealcase": ("view",),
+        "reports.annualreport": ("view",),
     },
     ROLE_DISTRICT_OFFICE: {
         "disclosure.item": (*CRUD, "review"),
@@ -106,6 +118,9 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "checks.checkpolicy": ("view", "change"),
         "checks.checkrun": ("view",),
         "checks.linkstatus": ("view",),
+        "reports.unitreturn": ("view", "add", "change"),
+        "reports.appealcase": CRUD,
+        "reports.annualreport": ("view", "add", "change"),
         # Accounts are deactivated, never deleted: their history points at them.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
