@@ -28,6 +28,7 @@ urlpatterns = [
     path("topics/", include("disclosure.topics.urls")),
     path("consultations/", include("disclosure.consultations.urls")),
     path("evaluation/", include("disclosure.evaluations.urls")),
+    path("annual-reports/", include("disclosure.reports.urls")),
     path("", include("disclosure.urls")),
 ]
 

@@ -257,21 +257,24 @@ def table3_layout(table3: dict) -> list[tuple[list[LayoutCell], list[int] | None
     layout = []
     for row in rows[:heading_index]:
         layout.append(([LayoutCell(row["label"], colspan=3)], row["cells"]))
-    pending_heading = LayoutCell(rows[heading_index]["label"], rowspan=processed_count)
+    heading = LayoutCell(rows[heading_index]["label"])
+    block: list[tuple[list[LayoutCell], list[int] | None]] = []
     position = 0
     while position < processed_count:
         row = outcome_rows[position]
-        labels = [pending_heading] if position == 0 else []
         reasons = []
         while position + 1 + len(reasons) < processed_count and outcome_rows[position + 1 + len(reasons)]["level"] == 2:
             reasons.append(outcome_rows[position + 1 + len(reasons)])
         if reasons:
-            layout.append((labels + [LayoutCell(row["label"], rowspan=len(reasons)), LayoutCell(reasons[0]["label"])], reasons[0]["cells"]))
-            layout.extend(([LayoutCell(reason["label"])], reason["cells"]) for reason in reasons[1:])
+            block.append(([LayoutCell(row["label"], rowspan=len(reasons)), LayoutCell(reasons[0]["label"])], reasons[0]["cells"]))
+            block.extend(([LayoutCell(reason["label"])], reason["cells"]) for reason in reasons[1:])
             position += 1 + len(reasons)
         else:
-            layout.append((labels + [LayoutCell(row["label"], colspan=2)], row["cells"]))
+            block.append(([LayoutCell(row["label"], colspan=2)], row["cells"]))
             position += 1
+    heading.rowspan = len(block)
+    block[0][0].insert(0, heading)
+    layout.extend(block)
     for row in outcome_rows[processed_count:]:
         layout.append(([LayoutCell(row["label"], colspan=3)], row["cells"]))
     return layout
