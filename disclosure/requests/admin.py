@@ -9,6 +9,7 @@ from typing import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -149,7 +150,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "at_risk":
             return queryset.open().filter(due_on__gte=today, due_on__lte=WorkCalendar().add(today, AT_RISK_WORKING_DAYS))
         if self.value() == "paused":
-            return queryset.open().filter(due_on__isnull=True)
+            return queryset.open().filter(Q(due_on__isnull=True) | Q(paused_since__isnull=False))
         return queryset
 
 

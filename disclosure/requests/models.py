@@ -17,6 +17,9 @@ ANSWER_WORKING_DAYS = 20
 MAX_EXTENSION_WORKING_DAYS = 20
 # 条例 第三十条: the office asks for corrections once, within 7 working days of receipt.
 CORRECTION_ASK_WORKING_DAYS = 7
+# 条例 第三十二条: a consulted third party answers within 15 working days; silence lets the
+# agency decide, so the answer clock stops for no longer than that.
+CONSULTATION_WORKING_DAYS = 15
 # A request with this many working days left or fewer is flagged as at risk.
 AT_RISK_WORKING_DAYS = 5
 
@@ -225,6 +228,11 @@ class InformationRequest(models.Model):
         help_text="期限跨越尚无国务院放假通知的年份，暂按法定节假日推算；录入该年放假安排后自动重算。",
     )  # fmt: skip
 
+    paused_since = models.DateField(
+        "暂停计时起始日期", null=True, blank=True, editable=False,
+        help_text="征求第三方意见或等待缴费期间暂停计时的起始日期；恢复计时后清空。",
+    )  # fmt: skip
+
     correction_asked_on = models.DateField("告知补正日期", null=True, blank=True)
     correction_instructions = models.TextField("补正要求", max_length=2000, blank=True)
     correction_due_on = models.DateField("补正期限", null=True, blank=True)
@@ -423,7 +431,11 @@ class Consultation(models.Model):
     request = models.ForeignKey(InformationRequest, models.CASCADE, related_name="consultations", verbose_name="申请")
     party = models.CharField("征求意见对象", max_length=200)
     started_on = models.DateField("开始日期")
+    reply_due_on = models.DateField(
+        "答复期限", null=True, blank=True, help_text="第三方自收到征求意见之日起15个工作日内提出意见（条例第三十二条）。"
+    )
     ended_on = models.DateField("结束日期", null=True, blank=True)
+    reminded_on = models.DateField("逾期提醒日期", null=True, blank=True, editable=False)
     note = models.TextField("说明", max_length=2000, blank=True)
 
     class Meta:

@@ -79,6 +79,7 @@ class DeadlineStatus:
     working_days_left: int | None
     paused: bool
     provisional: bool = False
+    days_paused: int | None = None  # calendar days since a consultation or fee notice stopped the clock
 
     @property
     def overdue(self) -> bool:
@@ -90,18 +91,21 @@ class DeadlineStatus:
 
     @property
     def label(self) -> str:
-        if self.paused:
+        if self.paused and self.due_on is None:
             return "暂停计时"
+        paused = f"暂停计时中（已 {self.days_paused} 天），" if self.days_paused is not None else ""
         if self.overdue:
-            return f"已逾期 {-self.working_days_left} 个工作日"
+            return f"{paused}已逾期 {-self.working_days_left} 个工作日"
         if self.working_days_left is None:
             return ""
-        return f"剩余 {self.working_days_left} 个工作日" + ("，暂定" if self.provisional else "")
+        return f"{paused}剩余 {self.working_days_left} 个工作日" + ("，暂定" if self.provisional else "")
 
 
 def deadline_status(request: InformationRequest, *, today: dt.date, calendar: WorkCalendar) -> DeadlineStatus:
     """The deadline of an open request as a person reads it: due date, working days left, flags.
-    Closed requests and requests waiting for the applicant's correction have no running clock."""
+    Closed requests and requests waiting for the applicant's correction have no running clock.
+    A request paused for a consultation still has a deadline (the pause is limited, 第三十二条)
+    and shows how long it has been paused."""
     if not request.is_open:
         return DeadlineStatus(due_on=request.due_on, working_days_left=None, paused=False)
     if request.due_on is None:
@@ -109,8 +113,9 @@ def deadline_status(request: InformationRequest, *, today: dt.date, calendar: Wo
     return DeadlineStatus(
         due_on=request.due_on,
         working_days_left=calendar.between(today, request.due_on),
-        paused=False,
+        paused=request.paused_since is not None,
         provisional=request.due_on_provisional,
+        days_paused=(today - request.paused_since).days if request.paused_since else None,
     )
 
 

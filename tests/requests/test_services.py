@@ -158,13 +158,36 @@ def test_consultation_pauses_the_clock(unit_a, staff_a, file_request):
     services.request_accept(request=request, actor=staff_a)
     consultation = services.request_consultation_start(request=request, actor=staff_a, party="某公司", started_on=D(2020, 10, 12))
     request.refresh_from_db()
-    assert request.due_on is None
+    # Paused at most until the third party's 15 working days end (11-02): 6 days counted before,
+    # 14 after, so 11-20 while the consultation is open (条例 第三十二、三十三条).
+    assert (consultation.reply_due_on, request.due_on, request.paused_since) == (D(2020, 11, 2), D(2020, 11, 20), D(2020, 10, 12))
     with pytest.raises(RequestError, match="征求意见结束"):
         answer(request, staff_a, sent_on=D(2020, 10, 13))
     services.request_consultation_end(consultation=consultation, actor=staff_a, ended_on=D(2020, 10, 16))
     request.refresh_from_db()
-    assert request.due_on == D(2020, 11, 5)
+    assert request.due_on == D(2020, 11, 5) and request.paused_since is None
     assert [e.action for e in request.events.all()][-2:] == [A.CONSULTATION_STARTED, A.CONSULTATION_ENDED]
+
+
+def test_a_consultation_nobody_closes_cannot_hide_a_request(unit_a, staff_a, file_request, mailoutbox):
+    from disclosure.requests.models import InformationRequest
+    from disclosure.requests.selectors import deadline_status
+    from disclosure.requests.workdays import WorkCalendar
+
+    request = file_request(unit_a, D(2020, 9, 25))
+    services.request_accept(request=request, actor=staff_a)
+    consultation = services.request_consultation_start(request=request, actor=staff_a, party="某公司", started_on=D(2020, 10, 12))
+    assert not InformationRequest.objects.overdue(D(2020, 11, 20)).exists()
+    assert list(InformationRequest.objects.overdue(D(2020, 11, 23))) == [request]
+    request.refresh_from_db()
+    status = deadline_status(request, today=D(2020, 11, 23), calendar=WorkCalendar())
+    assert status.overdue and status.paused and status.days_paused == 42
+    assert "暂停计时中（已 42 天）" in status.label and "已逾期 1 个工作日" in status.label
+    # The unit is reminded once when the third party's 15 working days have passed.
+    assert services.consultations_remind_overdue(today=D(2020, 11, 2)) == []
+    assert services.consultations_remind_overdue(today=D(2020, 11, 3)) == [consultation]
+    assert services.consultations_remind_overdue(today=D(2020, 11, 4)) == []
+    assert len(mailoutbox) == 1 and "第三方答复期限" in mailoutbox[0].subject
 
 
 def test_answer_records_outcome_reason_letter_and_date(unit_a, staff_a, file_request):

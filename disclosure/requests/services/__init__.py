@@ -17,7 +17,12 @@ from .common import (
     request_deadline,
 )
 from .consultation import request_consultation_end, request_consultation_start
-from .daily import requests_lapse_corrections, requests_notify_overdue, requests_refresh_deadlines
+from .daily import (
+    consultations_remind_overdue,
+    requests_lapse_corrections,
+    requests_notify_overdue,
+    requests_refresh_deadlines,
+)
 from .holidays import holiday_day_delete, holiday_day_save, holidays_prefill
 from .intake import APPLICATION_FIELDS, request_register, request_submit
 from .procedure import (
@@ -38,6 +43,7 @@ __all__ = [
     "QUERY_CODE_ALPHABET",
     "SYSTEM_LABEL",
     "RequestError",
+    "consultations_remind_overdue",
     "holiday_day_delete",
     "holiday_day_save",
     "holidays_prefill",

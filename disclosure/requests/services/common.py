@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from responsibility import access
 
-from ..models import ANSWER_WORKING_DAYS, InformationRequest, RequestEvent, State
+from ..models import ANSWER_WORKING_DAYS, CONSULTATION_WORKING_DAYS, InformationRequest, RequestEvent, State
 from ..selectors import requests_visible_to
 from ..workdays import WorkCalendar
 
@@ -89,14 +89,28 @@ def query_code_matches(request: InformationRequest, code: str) -> bool:
     return check_password(normalise_query_code(code), request.query_code_hash)
 
 
+def consultation_limit(started_on: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The third party's deadline: 15 working days from receiving the consultation (第三十二条)."""
+    return calendar.add(started_on, CONSULTATION_WORKING_DAYS)
+
+
+def paused_intervals(request: InformationRequest, calendar: WorkCalendar) -> list[tuple[dt.date, dt.date]]:
+    """The days the answer clock does not run (条例 第三十三条第三款): each consultation until it
+    ended — an open one at most until the third party's deadline, so that a consultation nobody
+    closes cannot hide a request for ever."""
+    intervals = []
+    for started, reply_due, ended in request.consultations.values_list("started_on", "reply_due_on", "ended_on"):
+        limit = reply_due or consultation_limit(started, calendar)
+        intervals.append((started, ended if ended is not None else limit))
+    return intervals
+
+
 def request_deadline(request: InformationRequest, calendar: WorkCalendar) -> dt.date | None:
-    """20 working days (plus an extension) after the clock start, not counting consultations
-    (条例 第三十三条). None while the clock is stopped: during a correction or an open consultation."""
+    """20 working days (plus an extension) after the clock start, not counting the paused
+    intervals (条例 第三十三条). None while the applicant corrects the request (第三十条)."""
     if request.state == State.CORRECTION:
         return None
-    paused = list(request.consultations.values_list("started_on", "ended_on"))
-    if any(ended is None for _, ended in paused):
-        return None
+    paused = paused_intervals(request, calendar)
     return calendar.add(request.clock_start_on, ANSWER_WORKING_DAYS + request.extension_days, paused=paused)
 
 

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from ..models import Consultation, InformationRequest, State
-from .common import Action, RequestError, _locked, _log, _refresh_deadline, _require_state, _today
+from ..workdays import WorkCalendar
+from .common import Action, RequestError, _locked, _log, _refresh_deadline, _require_state, _today, consultation_limit
 
 
 @transaction.atomic
@@ -24,14 +25,22 @@ def request_consultation_start(
         raise RequestError("征求意见开始日期不能早于计时起算日期。")
     if request.due_on is not None and started_on > request.due_on:
         raise RequestError(f"答复期限（{request.due_on:%Y-%m-%d}）已过，不能再暂停计时。")
+    calendar = WorkCalendar()
     if request.consultations.filter(ended_on__gte=started_on).exists():
         raise RequestError("征求意见期间不能与之前的征求意见重叠。")
-    consultation = Consultation(request=request, party=party.strip(), started_on=started_on, note=note)
+    consultation = Consultation(
+        request=request, party=party.strip(), started_on=started_on, note=note,
+        reply_due_on=consultation_limit(started_on, calendar),
+    )  # fmt: skip
     consultation.full_clean()
     consultation.save()
-    request.due_on = None
-    request.save(update_fields=["due_on", "due_on_provisional", "updated_at"])
-    _log(request, Action.CONSULTATION_STARTED, on=started_on, actor=actor, note=f"征求 {consultation.party} 的意见。{note}")
+    request.paused_since = started_on
+    _refresh_deadline(request, calendar)
+    request.save(update_fields=["due_on", "due_on_provisional", "paused_since", "overdue_notified_on", "updated_at"])
+    _log(
+        request, Action.CONSULTATION_STARTED, on=started_on, actor=actor,
+        note=f"征求 {consultation.party} 的意见，第三方答复期限 {consultation.reply_due_on:%Y-%m-%d}（15个工作日）。{note}",
+    )  # fmt: skip
     return consultation
 
 
@@ -50,7 +59,8 @@ def request_consultation_end(
     consultation.ended_on = ended_on
     consultation.note = "\n".join(part for part in (consultation.note, note) if part)
     consultation.save(update_fields=["ended_on", "note"])
+    request.paused_since = None
     _refresh_deadline(request)
-    request.save(update_fields=["due_on", "due_on_provisional", "overdue_notified_on", "updated_at"])
+    request.save(update_fields=["due_on", "due_on_provisional", "paused_since", "overdue_notified_on", "updated_at"])
     _log(request, Action.CONSULTATION_ENDED, on=ended_on, actor=actor, note=f"{consultation.party} 征求意见结束。{note}")
     return consultation

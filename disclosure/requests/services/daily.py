@@ -12,7 +12,7 @@ from django.utils import timezone
 from responsibility import access
 from responsibility.models import Unit
 
-from ..models import InformationRequest, State
+from ..models import Consultation, InformationRequest, State
 from ..workdays import WorkCalendar
 from .common import SYSTEM_LABEL, Action, _log, _refresh_deadline
 from .procedure import request_lapse_correction
@@ -89,3 +89,36 @@ def requests_notify_overdue(*, today: dt.date, dry_run: bool = False) -> dict[Un
             request.save(update_fields=["overdue_notified_on", "updated_at"])
             _log(request, Action.OVERDUE_NOTIFIED, on=today, actor_label=SYSTEM_LABEL, note="、".join(recipients))
     return notified
+
+
+@transaction.atomic
+def consultations_remind_overdue(*, today: dt.date, dry_run: bool = False) -> list[Consultation]:
+    """Remind each handling unit, once, of consultations whose third party let its 15 working
+    days pass (条例 第三十二条): the clock runs again and the unit decides without the answer."""
+    due = (
+        Consultation.objects.filter(ended_on__isnull=True, reply_due_on__lt=today, reminded_on__isnull=True)
+        .select_related("request__unit")
+        .select_for_update(of=("self",))
+        .order_by("request__unit__order", "reply_due_on", "pk")
+    )
+    reminded = []
+    for consultation in due:
+        request = consultation.request
+        recipients = _overdue_recipients(request.unit)
+        if not recipients:
+            continue
+        reminded.append(consultation)
+        if dry_run:
+            continue
+        send_mail(
+            f"【芙蓉区政府信息公开】申请 {request.number} 征求意见已超过第三方答复期限",
+            f"申请 {request.number} 于 {consultation.started_on:%Y-%m-%d} 征求 {consultation.party} 的意见，"
+            f"第三方答复期限 {consultation.reply_due_on:%Y-%m-%d} 已过（条例第三十二条，15个工作日）。\n"
+            f"答复期限已恢复计算，现为 {request.due_on:%Y-%m-%d}；请依法决定并登记征求意见结束。",
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+        consultation.reminded_on = today
+        consultation.save(update_fields=["reminded_on"])
+        _log(request, Action.OVERDUE_NOTIFIED, on=today, actor_label=SYSTEM_LABEL, note=f"第三方逾期未答复提醒：{'、'.join(recipients)}")
+    return reminded

@@ -180,7 +180,7 @@ def request_extend(
         raise RequestError(f"延长期限最长不超过{MAX_EXTENSION_WORKING_DAYS}个工作日（条例第三十三条）。")
     if not (reason or "").strip() or not (approver or "").strip():
         raise RequestError("延期须写明理由和批准人（政府信息公开工作机构负责人）。")
-    if request.due_on is None:
+    if request.paused_since is not None:
         raise RequestError("征求意见期间暂停计时，请在征求意见结束后再延期。")
     if extended_on > request.due_on:
         raise RequestError(f"答复期限（{request.due_on:%Y-%m-%d}）已过，不能再延期。")

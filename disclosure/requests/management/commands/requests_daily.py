@@ -10,7 +10,7 @@ from disclosure.requests.workdays import WorkCalendar
 class Command(BaseCommand):
     help = (
         "依申请公开每日检查（可重复执行）：按节假日表重算答复期限，补正期限届满未补正的按逾期不补正办结，"
-        "向承办单位发送逾期提醒邮件（每件申请只提醒一次）。"
+        "向承办单位发送逾期提醒邮件（每件申请只提醒一次），提醒第三方超过15个工作日未答复的征求意见。"
     )
 
     def add_arguments(self, parser):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             moved = services.requests_refresh_deadlines(calendar=calendar)
             lapsed = services.requests_lapse_corrections(today=today)
             notified = services.requests_notify_overdue(today=today, dry_run=dry_run)
+            reminded = services.consultations_remind_overdue(today=today, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
         for warning in calendar.warnings:
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{today:%Y-%m-%d}：重算期限 {len(moved)} 件，逾期不补正办结 {len(lapsed)} 件，"
-                f"向 {len(notified)} 个单位提醒逾期申请 {sum(len(r) for r in notified.values())} 件。"
+                f"向 {len(notified)} 个单位提醒逾期申请 {sum(len(r) for r in notified.values())} 件，"
+                f"提醒第三方逾期未答复的征求意见 {len(reminded)} 件。"
             )
         )
