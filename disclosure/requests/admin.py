@@ -61,6 +61,10 @@ def _open_consultation(obj):
     return obj.consultations.get(ended_on__isnull=True)
 
 
+def _unpaid_notice(obj):
+    return obj.fee_notices.get(paid_on__isnull=True)
+
+
 STEPS = {
     "accept": Step(
         "受理办理", request_forms.AcceptForm,
@@ -98,6 +102,17 @@ STEPS = {
         lambda obj, user, data: services.request_consultation_end(consultation=_open_consultation(obj), actor=user, **data),
         (State.PROCESSING, State.EXTENDED),
     ),
+    "fee-notice": Step(
+        "发出收费通知", request_forms.FeeNoticeForm,
+        lambda obj, user, data: services.request_fee_notice(request=obj, actor=user, **data),
+        (State.PROCESSING, State.EXTENDED),
+        confirm="信息处理费按国办函〔2020〕109号的标准自动计算；未达到收费标准的不收费。",
+    ),
+    "fee-paid": Step(
+        "登记缴费", request_forms.FeePaidForm,
+        lambda obj, user, data: services.request_fee_paid(notice=_unpaid_notice(obj), actor=user, **data),
+        (State.PROCESSING, State.EXTENDED),
+    ),
     "answer": Step(
         "答复", request_forms.AnswerForm,
         lambda obj, user, data: services.request_answer(request=obj, actor=user, **data),
@@ -119,6 +134,9 @@ def available_steps(obj: InformationRequest, user) -> list[tuple[str, Step]]:
         if obj.state not in step.states or (step.office_only and not access.is_district_office(user)):
             continue
         if name == "end-consultation" and not consulting:
+            continue
+        unpaid = obj.fee_notices.filter(paid_on__isnull=True).exists()
+        if (name == "fee-paid") != unpaid and name in ("fee-notice", "fee-paid"):
             continue
         if name in ("consult", "extend", "answer") and consulting:
             continue

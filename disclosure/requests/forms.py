@@ -15,6 +15,7 @@ from .models import (
     MAX_EXTENSION_WORKING_DAYS,
     ApplicantKind,
     Channel,
+    FeeNotice,
     InformationRequest,
     OrganisationType,
     Outcome,
@@ -271,6 +272,20 @@ class ConsultationStartForm(forms.Form):
 class ConsultationEndForm(forms.Form):
     ended_on = _date_field("结束日期")
     note = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeeNoticeForm(forms.Form):
+    basis = forms.ChoiceField(
+        label="计收方式", choices=FeeNotice.Basis.choices,
+        help_text="按件计收：申请人一个自然月内第11件起收费；按量计收：单件申请30页以上部分收费（国办函〔2020〕109号）。",
+    )  # fmt: skip
+    pages = forms.IntegerField(label="页数", required=False, min_value=1, max_value=1_000_000, help_text="按量计收时填写。")
+    issued_on = _date_field("通知日期")
+    note = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeePaidForm(forms.Form):
+    paid_on = _date_field("缴费日期")
 
 
 class AnswerForm(forms.Form):

@@ -399,6 +399,8 @@ class RequestEvent(models.Model):
         EXTENDED = "extended", "延期"
         CONSULTATION_STARTED = "consultation_started", "征求意见开始"
         CONSULTATION_ENDED = "consultation_ended", "征求意见结束"
+        FEE_NOTICE = "fee_notice", "收费通知"
+        FEE_PAID = "fee_paid", "缴费"
         ANSWERED = "answered", "答复"
         WITHDRAWN = "withdrawn", "撤回"
         QUERY_CODE_RESET = "query_code_reset", "重置查询码"
@@ -453,6 +455,47 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} · {self.party}"
+
+
+class FeeNotice(models.Model):
+    """A 收费通知 (条例 第四十二条, 国办函〔2020〕109号): the answer clock does not run from the
+    notice until payment, at most until the payment deadline; unpaid by then, the request may
+    be closed as (六)2 逾期未按收费通知要求缴纳费用."""
+
+    class Basis(models.TextChoices):
+        REQUESTS = "requests", "按件计收"
+        PAGES = "pages", "按量计收"
+
+    request = models.ForeignKey(InformationRequest, models.CASCADE, related_name="fee_notices", verbose_name="申请")
+    basis = models.CharField("计收方式", max_length=10, choices=Basis.choices)
+    quantity = models.PositiveIntegerField("件次或页数", help_text="按件计收为申请人当月第几件申请；按量计收为页数。")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    issued_on = models.DateField("通知日期")
+    pay_by = models.DateField("缴费期限")
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "收费通知"
+        verbose_name_plural = "收费通知"
+        ordering = ("request", "issued_on", "pk")
+        constraints = (
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_notice_amount_positive"),
+            models.CheckConstraint(condition=Q(pay_by__gt=F("issued_on")), name="fee_notice_pay_by_after_issue"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("issued_on")), name="fee_notice_paid_after_issue"
+            ),
+            models.UniqueConstraint(
+                fields=("request",), condition=Q(paid_on__isnull=True), name="fee_notice_one_unpaid_per_request"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.amount} 元"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
 
 
 class HolidayCalendarDay(models.Model):

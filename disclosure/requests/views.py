@@ -204,6 +204,7 @@ class StatusView(GrantedMixin, View):
             "events": events,
             "provisional_note": PROVISIONAL_NOTE,
             "consultation_open": information_request.consultations.filter(ended_on__isnull=True).exists(),
+            "fee_notices": list(information_request.fee_notices.all()),
             "correction_form": form,
             "has_letter_file": bool(information_request.letter_file),
         }

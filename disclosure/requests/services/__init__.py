@@ -23,6 +23,7 @@ from .daily import (
     requests_notify_overdue,
     requests_refresh_deadlines,
 )
+from .fees import fee_quote, request_fee_notice, request_fee_paid
 from .holidays import holiday_day_delete, holiday_day_save, holidays_prefill
 from .intake import APPLICATION_FIELDS, request_register, request_submit
 from .procedure import (
@@ -44,6 +45,9 @@ __all__ = [
     "SYSTEM_LABEL",
     "RequestError",
     "consultations_remind_overdue",
+    "fee_quote",
+    "request_fee_notice",
+    "request_fee_paid",
     "holiday_day_delete",
     "holiday_day_save",
     "holidays_prefill",

@@ -102,6 +102,9 @@ def paused_intervals(request: InformationRequest, calendar: WorkCalendar) -> lis
     for started, reply_due, ended in request.consultations.values_list("started_on", "reply_due_on", "ended_on"):
         limit = reply_due or consultation_limit(started, calendar)
         intervals.append((started, ended if ended is not None else limit))
+    # 国办函〔2020〕109号: from the fee notice until payment, at most until the payment deadline.
+    for issued, pay_by, paid in request.fee_notices.values_list("issued_on", "pay_by", "paid_on"):
+        intervals.append((issued, paid if paid is not None else pay_by))
     return intervals
 
 

@@ -38,6 +38,7 @@ from .common import (
     _today,
     normalise_query_code,
 )
+from .fees import unpaid_notice_lapsed
 
 
 @transaction.atomic
@@ -238,6 +239,8 @@ def request_answer(
         raise RequestError(f"“{Outcome(outcome).label}”没有具体情形，请不要选择。")
     if (outcome, outcome_reason) == (Outcome.OTHER, OutcomeReason.OTHER_NO_CORRECTION):
         raise RequestError("逾期不补正的申请由补正期限届满自动办结，无需答复。")
+    if outcome_reason == OutcomeReason.OTHER_UNPAID_FEE and not unpaid_notice_lapsed(request, sent_on):
+        raise RequestError("“逾期未按收费通知要求缴纳费用”只适用于已发出收费通知、缴费期限已过仍未缴费的申请。")
     if outcome_reason == OutcomeReason.UNAVAILABLE_UNCLEAR and request.correction_received_on is None:
         # 条例 第三十条: "still unclear after correction" presupposes a correction asked and received.
         raise RequestError("“补正后申请内容仍不明确”只适用于已告知补正并收到补正的申请；本申请未经补正。")
