@@ -132,3 +132,22 @@ def test_table_4_for_the_district_and_the_next_year(unit_a, cases):
     table_2024 = table4(year=2024, unit=unit_a)
     assert row(table_2024["reconsideration"]) == [1, 0, 0, 1, 2]
     assert row(table_2024["litigation_after"]) == [0, 0, 0, 1, 1]
+
+
+def test_table_3_layout_fills_every_row_of_the_national_grid(seed):
+    from disclosure.reports.selectors import table3_data, table3_layout
+
+    layout = table3_layout(table3_data(year=2023, unit=None))
+    # Each row has 3 label columns (some covered by a cell spanning down from above) and 7 figures.
+    covered = [0] * len(layout)
+    for index, (labels, cells) in enumerate(layout):
+        width = covered[index] + sum(label.colspan for label in labels)
+        assert width == 3 and len(cells) == 7, (index, [label.text for label in labels])
+        for label in labels:
+            for below in range(index + 1, index + label.rowspan):
+                covered[below] += label.colspan
+    texts = [label.text for labels, _ in layout for label in labels]
+    assert texts[:3] == ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果"]
+    heading = layout[2][0][0]
+    assert heading.rowspan == len(layout) - 3  # (一) to (七): everything but 一, 二 and 四
+    assert texts[-1] == "四、结转下年度继续办理"
