@@ -168,7 +168,7 @@ def _narrative_apply(report: AnnualReport, narrative: dict[str, str]) -> AnnualR
 
 
 def _locked(report: AnnualReport) -> AnnualReport:
-    return AnnualReport.objects.select_for_update().select_related("unit", "column").get(pk=report.pk)
+    return AnnualReport.objects.select_for_update(of=("self",)).select_related("unit", "column").get(pk=report.pk)
 
 
 @transaction.atomic
