@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 
 from disclosure.checks.linkcheck import link_summary
 from disclosure.consultations.selectors import overdue_feedback
+from disclosure.reports.selectors import report_overview
 from responsibility.audit import Action as AuditAction
 from responsibility.audit import audit_record
 
@@ -161,6 +162,7 @@ class OfficeDashboardView(OfficePageMixin, TemplateView):
             links=link_summary(),
             totals=plan_totals(progress),
             overdue_consultations=overdue_feedback(today),
+            annual_reports=report_overview(today),
             section_chart=charts.horizontal_bars(
                 [(f"{s.section.number}、{s.section.title}", s.percent) for s in sections], title="各板块完成度"
             ),

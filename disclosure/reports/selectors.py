@@ -278,3 +278,19 @@ def table3_layout(table3: dict) -> list[tuple[list[LayoutCell], list[int] | None
     for row in outcome_rows[processed_count:]:
         layout.append(([LayoutCell(row["label"], colspan=3)], row["cells"]))
     return layout
+
+
+@dataclass
+class ReportOverview:
+    year: int
+    missing: list[ReportStatus]
+    late: list[ReportStatus]
+
+
+def report_overview(today: dt.date) -> ReportOverview:
+    """Last year's reports for the office's dashboard: who has not published, who is past the
+    31 January / 31 March deadline."""
+    year = today.year - 1
+    statuses = report_statuses(year=year)
+    missing = [status for status in statuses if not status.published]
+    return ReportOverview(year=year, missing=missing, late=[status for status in missing if status.late(today)])

@@ -80,3 +80,12 @@ def test_only_the_office_sees_the_publication_status(client, editor_a, office):
     page = client.get(reverse("admin:reports_annualreport_status"), {"year": dt.date.today().year - 1}).content.decode()
     assert "芙蓉区人民政府" in page and "已逾期未发布" in page or "未撰写" in page
     assert client.get(reverse("admin:reports_annualreport_status"), {"year": "x"}).status_code == 200
+
+
+def test_the_office_dashboard_names_who_is_late_with_last_years_report(client, office):
+    client.force_login(office)
+    page = client.get(reverse("admin:tasks_office")).content.decode()
+    year = dt.date.today().year - 1
+    assert f"{year}年度政府信息公开工作年度报告" in page and 'data-testid="annual-report-status"' in page
+    if dt.date.today() > dt.date(year + 1, 1, 31):  # departments are late after 31 January
+        assert "已逾期" in page and "芙蓉区人民政府" in page
