@@ -242,7 +242,12 @@ class AnnualReportAdmin(ScopedAdmin):
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.method == "POST":
             if request.POST.get("decision") == "publish":
-                self._run(request, lambda: services.report_publish(actor=request.user, report=report), "审核通过，年报已发布。")
+                confirmed = request.POST.get("secrecy_confirmed") == "on"
+                self._run(
+                    request,
+                    lambda: services.report_publish(actor=request.user, report=report, secrecy_confirmed=confirmed),
+                    "审核通过，年报已发布。",
+                )
             else:
                 reason = request.POST.get("reason", "")
                 self._run(request, lambda: services.report_return(actor=request.user, report=report, reason=reason), "已退回。")

@@ -240,9 +240,10 @@ def report_html(report: AnnualReport) -> str:
 
 
 @transaction.atomic
-def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
+def report_publish(*, actor, report: AnnualReport, secrecy_confirmed: bool) -> AnnualReport:
     """Approve a pending report and publish it as an item of its 年报 column: written by the
-    report's author, approved by `actor` through the item workflow."""
+    report's author, approved by `actor` through the item workflow (with its 保密审查
+    confirmation and pre-publication checks)."""
     report = _locked(report)
     _require_reviewer(actor, report)
     if report.state != AnnualReport.State.PENDING:
@@ -257,7 +258,7 @@ def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
         data={"title": report.title, "genre": Genre.REPORT, "body": report_html(report), "written_on": timezone.localdate()},
     )
     item_services.item_submit(actor=author, item=item)
-    item = item_services.item_publish(actor=actor, item=item)
+    item = item_services.item_publish(actor=actor, item=item, secrecy_confirmed=secrecy_confirmed)
     report.item = item
     report.state = AnnualReport.State.PUBLISHED
     report.reviewed_by = actor

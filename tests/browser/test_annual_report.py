@@ -65,6 +65,7 @@ def test_from_unit_returns_to_a_published_report(site, page):
     report = AnnualReport.objects.get(unit=education, year=year)
     log_in(page, site, reviewer)
     page.goto(site.url + f"/admin/reports/annualreport/{report.pk}/change/")
+    page.get_by_label(re.compile("已完成保密审查")).check()
     page.get_by_role("button", name="审核通过并发布").click()
     expect(page.locator(".messagelist")).to_contain_text("已发布")
 

@@ -52,7 +52,7 @@ def test_report_page_shows_live_tables_and_the_checks_then_publishes(client, yea
     assert "校验通过" in page and "本年新收政府信息公开申请数量" in page and "提交审核" in page
     client.post(reverse("admin:reports_annualreport_submit", args=(report.pk,)))
     client.force_login(reviewer_a)
-    client.post(reverse("admin:reports_annualreport_review", args=(report.pk,)), {"decision": "publish"})
+    client.post(reverse("admin:reports_annualreport_review", args=(report.pk,)), {"decision": "publish", "secrecy_confirmed": "on"})
     report.refresh_from_db()
     assert report.state == AnnualReport.State.PUBLISHED
     public = client.__class__()

@@ -4,7 +4,7 @@ checks before publication, publication as an item of the 年报 column."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from disclosure.models import Item
 from disclosure.reports import services
@@ -67,14 +67,16 @@ def test_a_case_linked_to_a_request_must_be_the_units_own(unit_a, unit_b, editor
 def test_draft_to_published_item_with_frozen_tables(year_2023, editor_a, reviewer_a, departments_column):
     report = draft(editor_a, departments_column)
     with pytest.raises(PermissionDenied, match="撰写人"):
-        services.report_submit(actor=editor_a, report=report) and services.report_publish(actor=editor_a, report=report)
+        services.report_submit(actor=editor_a, report=report) and services.report_publish(actor=editor_a, report=report, secrecy_confirmed=True)
     report = AnnualReport.objects.get(pk=report.pk)
     assert report.state == AnnualReport.State.PENDING
     rows = {row["key"]: row["cells"] for row in report.tables["table3"]["rows"]}
     assert (rows["new"][-1], rows["carried_in"][-1], rows["processed_total"][-1], rows["carried_out"][-1]) == (2, 1, 2, 1)
     assert report.tables["table2"]["licences"]["decisions"] == 12
     assert report.tables["table4"]["reconsideration"]["pending"] == 1
-    report = services.report_publish(actor=reviewer_a, report=report)
+    with pytest.raises(ValidationError, match="保密审查"):
+        services.report_publish(actor=reviewer_a, report=report, secrecy_confirmed=False)
+    report = services.report_publish(actor=reviewer_a, report=report, secrecy_confirmed=True)
     item = report.item
     assert report.state == AnnualReport.State.PUBLISHED and item.state == Item.State.PUBLISHED
     assert item.column == departments_column and item.index_number and item.genre == "report"
@@ -110,10 +112,10 @@ def test_the_district_report_needs_a_second_person_of_the_office(year_2023, offi
     report = services.report_draft(actor=office, unit=None, year=2023, column=district_column, narrative=NARRATIVE)
     services.report_submit(actor=office, report=report)
     with pytest.raises(PermissionDenied):
-        services.report_publish(actor=office, report=report)
+        services.report_publish(actor=office, report=report, secrecy_confirmed=True)
     with pytest.raises(PermissionDenied):
-        services.report_publish(actor=reviewer_a, report=report)
-    report = services.report_publish(actor=office_2, report=report)
+        services.report_publish(actor=reviewer_a, report=report, secrecy_confirmed=True)
+    report = services.report_publish(actor=office_2, report=report, secrecy_confirmed=True)
     assert report.item.title == "芙蓉区人民政府2023年政府信息公开工作年度报告" and report.item.column == district_column
 
 
@@ -175,7 +177,8 @@ def test_year_on_year_jumps_and_implausible_values_are_warnings(seed):
 
 
 def test_the_office_sees_who_has_not_published_by_the_deadlines(year_2023, editor_a, reviewer_a, departments_column, unit_a):
-    services.report_publish(actor=reviewer_a, report=services.report_submit(actor=editor_a, report=draft(editor_a, departments_column)))
+    submitted = services.report_submit(actor=editor_a, report=draft(editor_a, departments_column))
+    services.report_publish(actor=reviewer_a, report=submitted, secrecy_confirmed=True)
     statuses = report_statuses(year=2023)
     district, by_unit = statuses[0], {status.unit: status for status in statuses[1:]}
     assert district.unit is None and district.deadline == D(2024, 3, 31)
