@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from disclosure.evaluations.selectors import annual_report_sections
 from responsibility import access
 from responsibility.models import Column, Unit
 
@@ -195,6 +196,17 @@ class AnnualReportAdmin(ScopedAdmin):
         if db_field.name == "unit" and not access.is_district_office(request.user):
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """The district office's report starts with the year's 社会评议 results in sections 五 and 六
+        (芙政办发〔2020〕13号 第（二十）条: 评议结果…作为年度报告重要内容向社会公布); the text is editable."""
+        initial = super().get_changeform_initial_data(request)
+        if access.is_district_office(request.user):
+            year = str(initial.get("year", ""))
+            sections = annual_report_sections(int(year) if year.isdigit() else timezone.localdate().year - 1)
+            initial.setdefault("problems", sections["five"])
+            initial.setdefault("other_matters", sections["six"])
+        return initial
 
     def write(self, request, obj, data):
         narrative = {name: data.get(name) or "" for name in services.NARRATIVE_FIELDS if name in data}

@@ -109,3 +109,11 @@ def test_the_office_sees_the_chart_and_exports_xlsx_and_units_cannot(client, see
     assert workbook["意见建议"]["C2"].value == "栏目分类清楚"
     client.force_login(editor_of(unit("区司法局")))
     assert client.get(reverse("admin:tasks_office_evaluations")).status_code == 403
+
+
+def test_the_district_reports_sections_five_and_six_start_with_the_evaluation_results(client, seed):
+    submit("a", {roots()[0].pk: 5}, comment="", day=datetime.date(2025, 6, 1))
+    client.force_login(district_officer())
+    page = client.get(reverse("admin:reports_annualreport_add") + "?year=2025").content.decode()
+    assert "2025年度通过门户网站收到社会评议 1 份" in page
+    assert "满意率 100%" in page
