@@ -95,6 +95,11 @@ class UnitReturnAdmin(ScopedAdmin):
     fields = ("unit", "year", "licences", "penalties", "coercions", "fees", "note", "state", "review_comment")
     readonly_fields = ("state", "review_comment")
     actions = ("submit", "approve")
+    change_form_template = "reports/admin/unitreturn_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"can_review": access.is_district_office(request.user)}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (("unit", "year") if obj else ())

@@ -35,6 +35,7 @@ def test_the_office_returns_a_return_with_a_reason(client, editor_a, office, uni
     )
     client.force_login(office)
     url = reverse("admin:reports_unitreturn_return", args=(entry.pk,))
+    assert url in client.get(reverse("admin:reports_unitreturn_change", args=(entry.pk,))).content.decode()
     assert "退回原因" in client.post(url, {"reason": ""}).content.decode()
     client.post(url, {"reason": "许可数量与政务服务系统不符"})
     entry.refresh_from_db()
