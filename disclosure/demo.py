@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from furong_portal.pagecache import public_pages_changed
 from responsibility.models import Column, Duty, Unit
 
 from .models import Attachment, Genre, IndexSequence, Item, NormativeKind, Theme
@@ -516,5 +517,6 @@ def create_demo_items(*, items: int, seed: int = 2020, now: datetime.datetime | 
             sequences, update_conflicts=True, unique_fields=("code", "year"), update_fields=("last_serial",)
         )
         _write_attachments(rng, planned, summary)
+        public_pages_changed()
     summary.items = len(planned)
     return summary

@@ -70,6 +70,10 @@ class ItemQuerySet(models.QuerySet):
         scheduled publication and stays hidden until that moment)."""
         return self.filter(state=Item.State.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled_after(self, now):
+        """Approved items whose publication is still to come, the earliest first."""
+        return self.filter(state=Item.State.PUBLISHED, published_at__gt=now).order_by("published_at", "pk")
+
     def publicly_addressable(self, now=None):
         """Published items plus withdrawn ones, whose pages say they were withdrawn."""
         return self.filter(

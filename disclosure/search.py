@@ -30,6 +30,8 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from furong_portal.pagecache import public_pages_changed
+
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TOKEN_RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
 HAN_RUN = re.compile(rf"[{HAN}]+")
@@ -202,4 +204,5 @@ def search_index_rebuild() -> int:
             count += len(batch)
             batch = []
     search_index_update(batch)
+    public_pages_changed()
     return count + len(batch)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from furong_portal.pagecache import public_pages_changed
 from responsibility.access import unit_of
 from responsibility.audit import audit_record
 from responsibility.codes import institution_code, institution_code_error
@@ -46,6 +47,8 @@ TRACKED_FIELDS = CONTENT_FIELDS + (
     "review_comment", "reviewed_by", "withdrawn_reason", "withdrawn_at",
 )  # fmt: skip
 BODY_EXCERPT = 80
+# States in which an item shows on the public site (published includes scheduled).
+PUBLIC_STATES = frozenset({Item.State.PUBLISHED, Item.State.WITHDRAWN})
 
 
 INDEX_SERIAL_MAX = 99999  # 国办秘函〔2009〕6号: five digits
@@ -142,7 +145,10 @@ def _revision_record(
     *, item: Item, actor, action: str, before: tuple[dict, dict] | None, comment: str = ""
 ) -> ItemRevision:
     """Record `item` as it now is, with the fields that differ from `before`
-    ((snapshot, displays) taken before the change; None for a new item)."""
+    ((snapshot, displays) taken before the change; None for a new item).
+
+    Every change of an item passes here, so this is where a change the public can
+    see (the item is or was published, scheduled or withdrawn) refreshes the page cache."""
     snapshot = item_snapshot(item)
     displays = _displays(item)
     if before is None:
@@ -154,6 +160,9 @@ def _revision_record(
             for name in snapshot
             if old_snapshot.get(name) != snapshot[name]
         }
+    if PUBLIC_STATES & {snapshot["state"], before[0]["state"] if before else None}:
+        # The item is, or was until now, on the public site (scheduled ones included).
+        public_pages_changed()
     return ItemRevision.objects.create(
         item=item, action=action, author=actor, changes=changes, snapshot=snapshot, comment=comment
     )

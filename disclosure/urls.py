@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from furong_portal.pagecache import public_cached
+
 from . import feeds, views
 from .sitemaps import SITEMAPS
 
@@ -23,13 +25,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        views.public_cached(sitemap_views.index, max_age=3600),
+        public_cached(sitemap_views.index, max_age=3600),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosure:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        views.public_cached(sitemap_views.sitemap, max_age=3600),
+        public_cached(sitemap_views.sitemap, max_age=3600),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -2,21 +2,20 @@
 QuerySet methods (disclosure.models.ItemQuerySet), filters are FilterSets."""
 
 import datetime
-from functools import wraps
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
+from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, generation, public_cache
 from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column, Unit
 
@@ -32,43 +31,9 @@ PAGE_SIZE = 20
 # Up to this many pages every page number is linked, so that with a year chosen any
 # item of a column is a few clicks from the home page; beyond it the range is elided.
 FULL_PAGE_RANGE = 20
-PUBLIC_MAX_AGE = 300
-ELDER_MODE_COOKIE = "elder_mode"
 # Quick entries of the home page (seed column slugs): 政府信息公开指南, 政府信息公开制度,
 # 政府信息公开年报.
 GUIDE_SLUG, RULES_SLUG, ANNUAL_REPORT_SLUG = "1", "2", "4"
-
-
-class PublicCacheMixin:
-    """Public pages may be kept for a few minutes by browsers and, for visitors without
-    a session, by shared caches. They vary by cookie (长者模式 changes the page), and
-    carry no CSRF token: none of them has a POST form."""
-
-    max_age = PUBLIC_MAX_AGE
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        return public_cache(request, response, self.max_age)
-
-
-def public_cache(request, response, max_age=PUBLIC_MAX_AGE):
-    if response.status_code in (200, 304, 410):
-        # A signed-in member of staff gets a session cookie on every response
-        # (SESSION_SAVE_EVERY_REQUEST); such responses must never enter a shared cache.
-        shared = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        patch_cache_control(response, **{"public" if shared else "private": True}, max_age=max_age)
-    patch_vary_headers(response, ("Cookie",))
-    return response
-
-
-def public_cached(view, max_age=PUBLIC_MAX_AGE):
-    """`public_cache` for function views that are not ours (sitemaps)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return public_cache(request, view(request, *args, **kwargs), max_age)
-
-    return wrapped
 
 
 class PaginatedMixin:
@@ -105,6 +70,7 @@ class HomeView(PublicCacheMixin, TemplateView):
         published = Item.objects.published().for_listing()
         return super().get_context_data(
             columns=column_tree(),
+            generation=generation(),
             latest_items=published[:10],
             latest_documents=published.normative()[:6],
             latest_interpretations=published.interpretations()[:6],

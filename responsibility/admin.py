@@ -12,6 +12,8 @@ from django.db.models import Count
 from django.urls import path
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from furong_portal.pagecache import PublicPagesAdminMixin
+
 from .access import can_administer, users_manageable_by
 from .audit import account_access_snapshot, account_change_record, audit_record
 from .models import Alias, AuditEvent, Collective, Column, Duty, StaffProfile, Unit
@@ -53,7 +55,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
+class UnitAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ImportExportModelAdmin):
     resource_classes = (UnitResource,)
     list_display = ("name", "short_name", "kind", "code", "email", "is_active")
     list_filter = ("kind", "is_active")
@@ -68,7 +70,7 @@ class UnitAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
 
 
 @admin.register(Collective)
-class CollectiveAdmin(DistrictOfficeOnly, admin.ModelAdmin):
+class CollectiveAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "description", "member_count")
     search_fields = ("name", "aliases__name")
     filter_horizontal = ("members",)
@@ -99,7 +101,7 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(Column)
-class ColumnAdmin(DistrictOfficeOnly, ImportExportModelAdmin):
+class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ImportExportModelAdmin):
     resource_classes = (ColumnResource,)
     list_display = ("__str__", "number", "parent", "level", "responsibility_text", "update_cycle", "stale_after_days")
     list_filter = ("level", "update_cycle")

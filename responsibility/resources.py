@@ -8,6 +8,8 @@ import json
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from furong_portal.pagecache import public_pages_changed
+
 from .models import AuditEvent, Column, Unit
 from .services import column_duties_replace, party_resolve, responsibility_text_split
 
@@ -70,6 +72,11 @@ class FurongResource(resources.ModelResource):
         errors.update(self.row_errors(instance))
         if errors:
             raise ValidationError(errors)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run") and not result.has_errors() and not result.has_validation_errors():
+            public_pages_changed()
 
     def row_errors(self, instance) -> dict[str, list[str]]:
         """Checks beyond the model's own validation, by field; none by default."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from furong_portal.pagecache import public_pages_changed
+
 from .models import Alias, Collective, Column, Duty, Unit
 
 # Separators the responsibility table uses between names: 、 or a line break/space.
@@ -52,6 +54,7 @@ def column_duties_replace(*, column: Column, responsibility_text: str) -> list[D
     column.responsibility_text = responsibility_text.strip()
     column.save(update_fields=["responsibility_text"])
     column.duties.all().delete()
+    public_pages_changed()
     return Duty.objects.bulk_create(
         Duty(column=column, position=position, **reference) for position, reference in enumerate(references, 1)
     )

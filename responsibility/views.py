@@ -1,10 +1,12 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
+from furong_portal.pagecache import PublicCacheMixin
+
 from .models import Column, Duty, Unit
 
 
-class UnitDetailView(DetailView):
+class UnitDetailView(PublicCacheMixin, DetailView):
     """A unit's public page: the columns it answers for, directly or through a collective."""
 
     template_name = "responsibility/unit_detail.html"

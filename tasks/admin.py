@@ -6,6 +6,8 @@ from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 
+from furong_portal.pagecache import PublicPagesAdminMixin
+
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
 from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, WorkPointParty, WorkPointSetting
@@ -34,7 +36,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(PlanDocument)
-class PlanDocumentAdmin(admin.ModelAdmin):
+class PlanDocumentAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ("plan_title", "doc_number", "issuer", "issued_on", "year")
     search_fields = ("title", "plan_title", "doc_number")
     date_hierarchy = "issued_on"
@@ -46,7 +48,7 @@ class PlanDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "document", "order")
     list_filter = ("document",)
     list_select_related = ("document",)
@@ -61,7 +63,7 @@ class WorkPointPartyInline(admin.TabularInline):
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(ImportExportModelAdmin):
+class WorkPointAdmin(PublicPagesAdminMixin, ImportExportModelAdmin):
     resource_classes = (WorkPointResource,)
     list_display = ("__str__", "section", "units_clause")
     list_filter = ("section__document", "section")

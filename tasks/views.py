@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from disclosure.checks.linkcheck import link_summary
 from disclosure.consultations.selectors import overdue_feedback
 from disclosure.reports.selectors import report_overview
+from furong_portal.pagecache import PublicCacheMixin
 from responsibility.audit import Action as AuditAction
 from responsibility.audit import audit_record
 
@@ -69,7 +70,7 @@ class CurrentPlanMixin:
 # --- Public pages -----------------------------------------------------------------
 
 
-class WorkPointListView(CurrentPlanMixin, TemplateView):
+class WorkPointListView(PublicCacheMixin, CurrentPlanMixin, TemplateView):
     template_name = "tasks/workpoint_list.html"
 
     def get_context_data(self, **kwargs):
@@ -91,7 +92,7 @@ class WorkPointListView(CurrentPlanMixin, TemplateView):
         )
 
 
-class WorkPointDetailView(CurrentPlanMixin, DetailView):
+class WorkPointDetailView(PublicCacheMixin, CurrentPlanMixin, DetailView):
     template_name = "tasks/workpoint_detail.html"
     context_object_name = "point"
 

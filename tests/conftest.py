@@ -74,3 +74,13 @@ def browser_second_factor(page, user):
         page.reload()  # the page offered enrolment; now it asks for a code
     page.get_by_label("验证码").fill(recovery_codes_issue(user=user)[0])
     page.get_by_role("button", name="验证").click()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page, rate count or generation of another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from furong_portal.pagecache import public_pages_changed
+
 from ..models import CarryOver, PlanDocument, Task, WorkPoint, WorkPointParty, WorkPointSetting, check_due_on
 
 # Deadlines a point's text may name: "2020年底前", "2020年6月底前", "2020年9月30日前".
@@ -112,6 +114,7 @@ def work_point_tasks_sync(*, work_point: WorkPoint) -> TaskSync:
         else:
             result.kept.append(task)
     WorkPointSetting.objects.get_or_create(work_point=work_point)
+    public_pages_changed()
     return result
 
 
@@ -139,6 +142,7 @@ def task_due_on_set(*, task: Task, due_on: date) -> Task:
     task.due_on = due_on
     task.full_clean()
     task.save(update_fields=["due_on", "updated_at"])
+    public_pages_changed()
     return task
 
 
@@ -148,4 +152,5 @@ def tasks_due_on_set(*, tasks, due_on: date) -> int:
     plans = PlanDocument.objects.filter(sections__work_points__tasks__in=tasks).distinct()
     for issued_on in plans.values_list("issued_on", flat=True):
         check_due_on(due_on, issued_on=issued_on)
+    public_pages_changed()
     return Task.objects.filter(pk__in=tasks.values("pk")).update(due_on=due_on, updated_at=timezone.now())

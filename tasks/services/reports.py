@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from disclosure.uploads import validate_attachment
+from furong_portal.pagecache import public_pages_changed
 
 from ..models import EvidenceFile, ProgressReport, Task, TaskReview
 from ..selectors import evidence_items_for
@@ -121,6 +122,7 @@ def progress_report_submit(
                 evidence.save()
             task.state = Task.State.IN_REVIEW if is_final else Task.State.IN_PROGRESS
             task.save(update_fields=["state", "updated_at"])
+            public_pages_changed()
             return report
     except BaseException:
         # The rows were rolled back; the files written to disk must go as well.
@@ -151,4 +153,6 @@ def task_review(*, task: Task, reviewer, decision: str, comment: str = "", now=N
     else:
         task.state = Task.State.RETURNED
     task.save(update_fields=["state", "completed_on", "updated_at"])
+    # An approved report's public summary and the task's state show on /work-points/.
+    public_pages_changed()
     return review

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from furong_portal.pagecache import public_pages_changed
 from responsibility.services import party_reference
 
 from ..models import WorkPoint, WorkPointParty, WorkPointSetting
@@ -35,6 +36,7 @@ def work_point_parties_replace(*, work_point: WorkPoint, units_clause: str) -> l
     work_point.units_clause = units_clause.strip()
     work_point.save(update_fields=["units_clause"])
     work_point.parties.all().delete()
+    public_pages_changed()
     return WorkPointParty.objects.bulk_create(
         WorkPointParty(work_point=work_point, position=position, role=role, **reference)
         for position, (role, reference) in enumerate(resolved, 1)
@@ -46,4 +48,5 @@ def work_point_setting_update(*, setting: WorkPointSetting, lead_weight: Decimal
     setting.lead_weight = lead_weight
     setting.full_clean()
     setting.save(update_fields=["lead_weight"])
+    public_pages_changed()
     return setting

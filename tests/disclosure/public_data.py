@@ -1,7 +1,9 @@
 """Published items on the seed's column tree for the public-site tests.
 
-Items are written the way the publish service leaves them: search text computed
-and the SQLite FTS row written (`search_index_update`)."""
+Items are written the way the publish service leaves them: search text computed,
+the SQLite FTS row written (`search_index_update`) and the page cache's generation
+renewed (the service's `public_pages_changed` waits for a commit that a test's
+transaction never makes)."""
 
 import datetime
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 from disclosure.demo import demo_files
 from disclosure.models import Attachment, Item
 from disclosure.search import search_index_update
+from furong_portal.pagecache import generation_renew
 from responsibility.models import Column, Unit
 from tests.factories import ItemFactory
 
@@ -27,6 +30,7 @@ def publish(column_slug: str = "3-12-1", unit_name: str = "区农业农村局", 
     fields.setdefault("published_at", timezone.now() - datetime.timedelta(days=1))
     item = ItemFactory(column=column(column_slug), unit=unit(unit_name), **fields)
     search_index_update([item])
+    generation_renew()
     return item
 
 
@@ -35,6 +39,7 @@ def attach(item: Item, extension: str = "pdf", name: str | None = None) -> Attac
     attachment = Attachment(item=item, name=name or f"附件.{extension}", size=len(content), content_type=mime)
     attachment.file.save(f"test.{extension}", ContentFile(content), save=False)
     attachment.save()
+    generation_renew()
     return attachment
 
 

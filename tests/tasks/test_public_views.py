@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from furong_portal.pagecache import generation_renew
 from responsibility.access import ROLE_DISTRICT_OFFICE
 from tasks.models import ProgressReport, Task, TaskReview, WorkPoint
 from tasks.services import progress_report_submit, task_review
@@ -29,7 +30,7 @@ def report_final(task, author, summary, text="内部进展说明：含未公开�
 
 def approve_in_bulk(tasks, author, reviewer):
     """Many approved tasks at once, for the query-count tests (the workflow itself is
-    tested through the services elsewhere)."""
+    tested through the services elsewhere), renewing the page cache as `task_review` does."""
     reports = ProgressReport.objects.bulk_create(
         ProgressReport(task=task, author=author, reported_on=date(2020, 11, 1), text="内部", public_summary=f"摘要{task.pk}", is_final=True)
         for task in tasks
@@ -38,6 +39,7 @@ def approve_in_bulk(tasks, author, reviewer):
         TaskReview(report=report, decision=TaskReview.Decision.APPROVED, reviewer=reviewer) for report in reports
     )
     Task.objects.filter(pk__in=[task.pk for task in tasks]).update(state=Task.State.DONE, completed_on=date(2020, 11, 2))
+    generation_renew()
 
 
 def test_list_shows_each_points_completion_and_state(client, synced, make_staff, office_user):
@@ -105,3 +107,15 @@ def test_list_shows_the_overall_completion_of_the_years_work_points(client, sync
     overall = page[page.index("总体完成度") : page.index("</dl>")]
     assert "<strong>1%</strong>" in overall  # mean of the 17 points with tasks: 25% / 17
     assert "已完成 11 项" in overall
+
+
+def test_an_approved_report_shows_on_the_cached_point_page_at_once(
+    client, synced, make_staff, office_user, django_capture_on_commit_callbacks
+):
+    point = WorkPoint.objects.get(number=9)
+    lead = point.tasks.get(unit__name="区财政局")
+    report_final(lead, make_staff("czj", unit=lead.unit), "预决算已在平台集中公开。")
+    assert "预决算已在平台集中公开。" not in client.get(point.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        task_review(task=lead, reviewer=office_user, decision=TaskReview.Decision.APPROVED)
+    assert "预决算已在平台集中公开。" in client.get(point.get_absolute_url()).content.decode()

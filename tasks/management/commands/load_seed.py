@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from furong_portal.pagecache import public_pages_changed
+
 # Order matters only for readability: loaddata resolves references within one call.
 SEED_FIXTURES = ("units", "subdistricts", "columns", "work_points", "topics")
 
@@ -14,4 +16,5 @@ class Command(BaseCommand):
             call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
             # The 专栏 rules may have changed: place the published items again.
             call_command("apply_topic_rules", verbosity=0)
+            public_pages_changed()
         self.stdout.write(self.style.SUCCESS("种子数据已载入。"))

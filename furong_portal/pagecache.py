@@ -1,0 +1,303 @@
+"""The page cache of the public site, and the one way to make it fresh.
+
+Anonymous GET/HEAD requests of public pages are answered from Django's cache
+(Redis through `REDIS_URL`, shared by every worker and server; local memory
+otherwise). A page is stored when its view marked it `Cache-Control: public`
+(`disclosure.views.public_cache`), it set no cookie and the visitor sent no
+session cookie: signed-in staff, pages with a form token (they set the CSRF
+cookie) and private pages are never stored. The key is the full URL (scheme,
+host, path and query string) and the 长者模式 cookie. Pages are stored gzipped;
+each carries an ETag and a Last-Modified, and a repeat visitor gets a 304.
+
+Invalidation
+------------
+Every write that changes what some public page shows calls
+
+    from furong_portal.pagecache import public_pages_changed
+    public_pages_changed()
+
+inside its transaction (or outside one). After the transaction commits, a new
+*generation* token is written to the shared cache; every page key contains the
+token, so every stored page is stale for every process at once, and nothing has
+to know which pages a change touches. New public pages are covered by marking
+them public (`public_cache`/`PublicCacheMixin`) and calling
+`public_pages_changed()` from their write services: no list of pages to keep.
+
+Scheduled publication needs no job: a page is kept at most until the earliest
+scheduled `published_at` still in the future (`next_publication`), so when an
+item falls due the next request renders it.
+
+Caveats: a page that carries per-request data in its body (a nonce, a CSRF
+token, the visitor's name) must not be marked public. Fragments that are
+expensive to compute may be kept under `generation()` too (`fragment`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import hashlib
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
+PAGE_KEY = "pagecache:page:{generation}:{elder}:{digest}"
+FRAGMENT_KEY = "pagecache:fragment:{generation}:{name}"
+ELDER_MODE_COOKIE = "elder_mode"
+MESSAGES_COOKIE = "messages"
+STORED_STATUSES = frozenset({200, 410})
+STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
+# Headers the cache answers with itself, or that describe one response only.
+UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", "etag", "last-modified", "date"})
+NO_SCHEDULE = 0.0
+
+
+def page_seconds() -> int:
+    """How long a page is kept when nothing changes (`PAGE_CACHE_SECONDS`)."""
+    return getattr(settings, "PAGE_CACHE_SECONDS", 3600)
+
+
+# --- Invalidation -------------------------------------------------------------------
+
+
+def public_pages_changed() -> None:
+    """Make every cached public page stale once the current transaction commits.
+
+    Call it from every write service whose change a public page shows (an item
+    published, edited, withdrawn or changed in validity, a column, duty or unit
+    edited, a work-point report approved, an import …). Outside a transaction
+    it acts at once. Cheap: one write to the cache."""
+    transaction.on_commit(generation_renew)
+
+
+def generation_renew() -> str:
+    """Renew the generation now. Services call `public_pages_changed`; this is for
+    data written by other means whose transaction is already committed (or, in the
+    tests, never will be)."""
+    token = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, token, timeout=None)
+    return token
+
+
+def generation() -> str:
+    """The current generation token, shared by every process through the cache."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def next_publication(token: str, now: float) -> float:
+    """The earliest scheduled publication after `now` (a Unix time), or NO_SCHEDULE.
+
+    The schedule only changes through the write services, which renew the
+    generation, so the answer is kept per generation until it has passed."""
+    key = NEXT_PUBLICATION_KEY.format(generation=token)
+    moment = cache.get(key)
+    if moment is None or (moment != NO_SCHEDULE and moment <= now):
+        from disclosure.models import Item  # the project package sits above its apps
+
+        scheduled = Item.objects.scheduled_after(now=_aware(now)).values_list("published_at", flat=True).first()
+        moment = scheduled.timestamp() if scheduled else NO_SCHEDULE
+        cache.set(key, moment, timeout=page_seconds())
+    return moment
+
+
+def _aware(moment: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(moment, tz=datetime.timezone.utc)
+
+
+def next_midnight(now: float) -> float:
+    """The next local midnight: pages that show what is due or overdue (work points),
+    the year filters and "today" change with the date, not with a write."""
+    today = timezone.localtime(_aware(now)).date()
+    midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(midnight).timestamp()
+
+
+def fragment(name: str, build, timeout: int | None = None):
+    """`build()`'s value, kept until the next change of public content."""
+    key = FRAGMENT_KEY.format(generation=generation(), name=name)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout or page_seconds())
+    return value
+
+
+# --- Which pages are public ------------------------------------------------------------
+
+# Browsers and shared caches revalidate every time (a 304 from the page cache): a
+# change is visible on the next request, not minutes later.
+PUBLIC_MAX_AGE = 0
+
+
+class PublicCacheMixin:
+    """Public pages may be kept by browsers and, for visitors without a session, by
+    shared caches and the page cache, revalidated with their ETag. They vary by cookie
+    (长者模式 changes the page), and carry no CSRF token: none of them has a POST form."""
+
+    max_age = PUBLIC_MAX_AGE
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        return public_cache(request, response, self.max_age)
+
+
+def public_cache(request, response, max_age=PUBLIC_MAX_AGE):
+    if response.status_code in (200, 304, 410):
+        # A signed-in member of staff gets a session cookie on every response
+        # (SESSION_SAVE_EVERY_REQUEST); such responses must never enter a shared cache.
+        shared = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        patch_cache_control(
+            response, **{"public" if shared else "private": True}, max_age=max_age, must_revalidate=not max_age
+        )
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def public_cached(view, max_age=PUBLIC_MAX_AGE):
+    """`public_cache` for function views that are not ours (sitemaps)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return public_cache(request, view(request, *args, **kwargs), max_age)
+
+    return wrapped
+
+
+# --- The cache of whole pages -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes  # gzipped
+    etag: str
+    last_modified: int
+    expires: float
+
+    def response(self, request) -> HttpResponse:
+        conditional = get_conditional_response(request, etag=self.etag, last_modified=self.last_modified)
+        if conditional is not None:
+            response = conditional
+        else:
+            gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+            body = self.body if gzipped else gzip.decompress(self.body)
+            response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
+            for name, value in self.headers:
+                response[name] = value
+            if gzipped:
+                response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(body))
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
+        if conditional is not None:
+            for name, value in self.headers:
+                if name.lower() in ("cache-control", "expires"):
+                    response[name] = value
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        return response
+
+
+def _page_key(request, token: str) -> str:
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    elder = "1" if request.COOKIES.get(ELDER_MODE_COOKIE) == "1" else "0"
+    return PAGE_KEY.format(generation=token, elder=elder, digest=digest)
+
+
+def request_cacheable(request) -> bool:
+    """An anonymous visitor's GET or HEAD (staff carry a session cookie; a visitor
+    with a pending message gets it shown on the next page rendered)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def response_storable(response) -> bool:
+    """A complete public page of a type worth keeping that sets no cookie."""
+    return (
+        response.status_code in STORED_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and "public" in response.get("Cache-Control", "")
+        and not response.has_header("Content-Encoding")
+        and response.get("Content-Type", "").startswith(STORED_TYPES)
+    )
+
+
+def page_store(request, response, token: str, now: float) -> StoredPage:
+    content = response.content
+    last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(now)
+    scheduled = next_publication(token, now)
+    expires = min(now + page_seconds(), next_midnight(now))
+    if scheduled != NO_SCHEDULE:
+        expires = min(expires, scheduled)
+    page = StoredPage(
+        status=response.status_code,
+        headers=tuple((name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS),
+        body=gzip.compress(content, compresslevel=6, mtime=0),
+        etag='W/"%s"' % hashlib.sha1(content).hexdigest()[:20],
+        last_modified=last_modified,
+        expires=expires,
+    )
+    if expires - now >= 1:
+        cache.set(_page_key(request, token), page, timeout=int(expires - now))
+    return page
+
+
+class PageCacheMiddleware:
+    """Answers anonymous requests of public pages from the cache (see the module
+    docstring). Sits above the session, CSRF and authentication middleware, so a
+    stored page costs two cache reads and no database query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request_cacheable(request):
+            return self.get_response(request)
+        now = timezone.now().timestamp()
+        # The generation is read before the view reads the database: a page rendered
+        # from data older than a change is stored under the generation that change ended.
+        token = generation()
+        stored = cache.get(_page_key(request, token))
+        if stored is not None and stored.expires > now:
+            return stored.response(request)
+        response = self.get_response(request)
+        if not response_storable(response):
+            return response
+        return page_store(request, response, token, now).response(request)
+
+
+class PublicPagesAdminMixin:
+    """For ModelAdmins that save public data (units, columns, work points) directly
+    rather than through a service: any save or deletion refreshes the public pages.
+    `save_related` runs after every save of the change form and the list's
+    editable fields, inlines included."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_pages_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_pages_changed()

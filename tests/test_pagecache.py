@@ -1,0 +1,312 @@
+"""The page cache (furong_portal/pagecache.py): what it stores, for whom, and that
+every change the public can see makes the pages fresh on the next request."""
+
+import datetime
+import gzip
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import services
+from disclosure.models import Item
+from furong_portal import pagecache
+from responsibility.services import column_duties_replace
+from tests.disclosure.public_data import publish
+from tests.disclosure.staff import (
+    COLUMN_A, UNIT_A, column, district_officer, editor_of, published_item, reviewer_of, unit,
+)  # fmt: skip
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a write as its transaction's commit would: with the on-commit callbacks."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
+@pytest.fixture
+def a(seed):
+    return unit(UNIT_A)
+
+
+@pytest.fixture
+def editor(a):
+    return editor_of(a)
+
+
+@pytest.fixture
+def reviewer(a):
+    return reviewer_of(a)
+
+
+def page(client, url, **headers) -> str:
+    response = client.get(url, **headers)
+    assert response.status_code in (200, 410), url
+    return response.content.decode()
+
+
+def published(editor, reviewer, committed, title="关于印发行政执法公示制度的通知", at=None, **data) -> Item:
+    def write():
+        item = services.item_create(actor=editor, column=column(COLUMN_A), data={"title": title, **data})
+        item = services.item_submit(actor=editor, item=item)
+        return services.item_publish(actor=reviewer, item=item, at=at)
+
+    return committed(write)
+
+
+# --- What is stored, for whom ---------------------------------------------------------
+
+
+def test_a_change_behind_the_services_back_stays_unseen_until_the_generation_changes(client, seed, a):
+    item = published_item(unit=a, column=column(COLUMN_A), title="旧标题")
+    assert "旧标题" in page(client, item.get_absolute_url())
+    Item.objects.filter(pk=item.pk).update(title="新标题")
+    assert "旧标题" in page(client, item.get_absolute_url())  # served from the cache
+    pagecache.generation_renew()
+    assert "新标题" in page(client, item.get_absolute_url())
+
+
+def test_a_signed_in_member_of_staff_neither_fills_nor_reads_the_cache(client, seed, a):
+    item = published_item(unit=a, column=column(COLUMN_A), title="旧标题")
+    client.force_login(district_officer())
+    assert "private" in client.get(item.get_absolute_url())["Cache-Control"]
+    Item.objects.filter(pk=item.pk).update(title="新标题")
+    assert "新标题" in page(client, item.get_absolute_url())
+    client.logout()
+    client.cookies.clear()
+    assert "新标题" in page(client, item.get_absolute_url())  # nothing was stored for staff
+
+
+def test_a_page_that_sets_a_cookie_is_never_stored(client, seed):
+    first = client.get(reverse("requests:apply"))
+    assert first.status_code == 200 and first.cookies  # the form's CSRF cookie
+    assert "ETag" not in first
+    client.cookies.clear()
+    second = client.get(reverse("requests:apply"))
+    assert second.cookies and "ETag" not in second
+
+
+def test_elder_mode_is_part_of_the_key(client, seed):
+    assert 'class="elder-mode' not in page(client, "/")
+    client.cookies["elder_mode"] = "1"
+    assert 'class="elder-mode' in page(client, "/")
+    del client.cookies["elder_mode"]
+    assert 'class="elder-mode' not in page(client, "/")
+
+
+def test_the_query_string_is_part_of_the_key(client, seed):
+    publish(title="扶贫资金公示")
+    assert "扶贫资金公示" in page(client, reverse("disclosure:search") + "?q=扶贫")
+    assert "扶贫资金公示" not in page(client, reverse("disclosure:search") + "?q=预算")
+
+
+def test_a_repeat_visitor_gets_304_by_etag_or_date(client, seed, a):
+    item = published_item(unit=a, column=column(COLUMN_A))
+    first = client.get(item.get_absolute_url())
+    assert first["ETag"].startswith('W/"') and first["Last-Modified"]
+    assert client.get(item.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(item.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    changed = client.get(item.get_absolute_url(), HTTP_IF_NONE_MATCH='W/"something-else"')
+    assert changed.status_code == 200
+
+
+def test_html_is_compressed_for_clients_that_accept_gzip(client, seed):
+    plain = client.get("/")
+    zipped = client.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 3
+
+
+def test_head_is_answered_from_the_cache_without_a_body(client, seed):
+    client.get("/")
+    response = client.head("/")
+    assert response.status_code == 200 and response.content == b"" and response["ETag"]
+
+
+# --- Every change the public can see --------------------------------------------------
+
+
+def test_publishing_an_item_shows_it_on_the_home_and_column_pages(client, editor, reviewer, committed):
+    for url in ("/", reverse("disclosure:column", args=(COLUMN_A,)), reverse("disclosure:column", args=("3",))):
+        assert "行政执法公示制度" not in page(client, url)
+    published(editor, reviewer, committed)
+    for url in ("/", reverse("disclosure:column", args=(COLUMN_A,)), reverse("disclosure:column", args=("3",))):
+        assert "行政执法公示制度" in page(client, url)
+
+
+def test_editing_a_published_item_shows_the_new_text(client, editor, reviewer, committed):
+    item = published(editor, reviewer, committed)
+    assert "行政执法公示制度" in page(client, item.get_absolute_url())
+    committed(lambda: services.item_update(actor=district_officer(), item=item, data={"title": "更正后的标题"}))
+    assert "更正后的标题" in page(client, item.get_absolute_url())
+
+
+def test_withdrawing_an_item_answers_410_and_takes_it_off_the_lists(client, editor, reviewer, committed):
+    item = published(editor, reviewer, committed)
+    assert "行政执法公示制度" in page(client, "/")
+    committed(lambda: services.item_withdraw(actor=reviewer, item=item, reason="内容有误"))
+    assert client.get(item.get_absolute_url()).status_code == 410
+    assert "行政执法公示制度" not in page(client, "/")
+
+
+def test_a_change_of_validity_shows_on_the_document_and_in_the_library(client, editor, reviewer, committed):
+    item = published(editor, reviewer, committed, is_normative=True)
+    assert "废止" not in page(client, item.get_absolute_url())
+    library = page(client, reverse("disclosure:documents") + "?validity=repealed")
+    assert "行政执法公示制度" not in library
+    committed(
+        lambda: services.item_set_validity(
+            actor=district_officer(), item=item, validity=Item.Validity.REPEALED, since=datetime.date(2024, 1, 1)
+        )
+    )
+    assert "废止" in page(client, item.get_absolute_url())
+    assert "行政执法公示制度" in page(client, reverse("disclosure:documents") + "?validity=repealed")
+
+
+def test_an_interpretation_linked_to_a_document_shows_on_the_document(client, editor, reviewer, committed):
+    document = published(editor, reviewer, committed, is_normative=True)
+    interpretation = published(editor, reviewer, committed, title="图解行政执法公示制度")
+    assert "图解行政执法公示制度" not in page(client, document.get_absolute_url())
+    committed(
+        lambda: services.item_update(actor=district_officer(), item=interpretation, data={"interprets": document})
+    )
+    assert "图解行政执法公示制度" in page(client, document.get_absolute_url())
+
+
+def test_a_scheduled_item_appears_when_its_time_comes_without_any_job(
+    client, editor, reviewer, committed, monkeypatch
+):
+    at = timezone.now() + datetime.timedelta(minutes=5)
+    published(editor, reviewer, committed, at=at)
+    assert "行政执法公示制度" not in page(client, "/")
+    assert "行政执法公示制度" not in page(client, "/")  # stored, but only until `at`
+    later = at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "行政执法公示制度" in page(client, "/")
+
+
+def test_editing_a_column_in_the_admin_shows_the_new_title(client, seed, committed):
+    target = column("3-4")
+    assert "统计信息新版" not in page(client, "/")
+    admin = UserFactory(username="root-admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:responsibility_column_change", args=(target.pk,))
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        title="统计信息新版", parent=target.parent_id,
+        **{"duties-TOTAL_FORMS": 0, "duties-INITIAL_FORMS": 0, "duties-MIN_NUM_FORMS": 0, "duties-MAX_NUM_FORMS": 1000},
+    )  # fmt: skip
+    response = committed(lambda: client.post(url, data))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client.logout()
+    client.cookies.clear()
+    assert "统计信息新版" in page(client, "/")
+
+
+def test_rebuilding_a_columns_duties_shows_the_new_units(client, seed, committed):
+    url = reverse("disclosure:column", args=("3-4",))
+    assert "区发展改革局" not in page(client, url)
+    committed(lambda: column_duties_replace(column=column("3-4"), responsibility_text="区统计局、区发展改革局"))
+    assert "区发展改革局" in page(client, url)
+
+
+def test_importing_columns_shows_the_new_duties(client, seed, committed):
+    from tests.responsibility.test_resources import column_dataset
+    from responsibility.resources import ColumnResource
+
+    url = reverse("disclosure:column", args=("3-4",))
+    assert "区发展改革局" not in page(client, url)
+    dataset = column_dataset(**{"3-4": {"责任单位": "区统计局、区发展改革局"}})
+    result = committed(lambda: ColumnResource().import_data(dataset, dry_run=False, rollback_on_validation_errors=True))
+    assert result.totals["update"] == 1
+    assert "区发展改革局" in page(client, url)
+
+
+# --- Two application servers sharing Redis ---------------------------------------------
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+def redis_reachable() -> bool:
+    host, port = TEST_REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def shared_database_url(tmp_path) -> str:
+    """A URL other processes can open: the PostgreSQL test database, or a file copy
+    of SQLite's in-memory test database."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        )
+    connection.ensure_connection()
+    path = tmp_path / "shared.sqlite3"
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+    return f"sqlite:///{path}"
+
+
+class Server:
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("pagecache_worker.py"))],
+            env=env, cwd=Path(__file__).parent.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def ask(self, line: str) -> str:
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return self.process.stdout.readline().strip()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path):
+    if not redis_reachable():
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    a = unit(UNIT_A)
+    item = published_item(unit=a, column=column(COLUMN_A), title="两个进程共用缓存的信息")
+    officer = district_officer()
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "furong_portal.test_settings", "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": shared_database_url(tmp_path), "REDIS_URL": TEST_REDIS_URL,
+    }  # fmt: skip
+    first, second = Server(env), Server(env)
+    try:
+        url = item.get_absolute_url()
+        assert first.ask("renew") == "ok"  # Redis outlives the test databases
+        assert first.ask(f"get {url} 两个进程共用缓存的信息") == "200 yes"
+        assert second.ask(f"get {url} 两个进程共用缓存的信息") == "200 yes"
+        assert first.ask(f"get / 两个进程共用缓存的信息") == "200 yes"
+        assert second.ask(f"withdraw {item.pk} {officer.pk}") == "ok"
+        assert first.ask(f"get {url} 撤回") == "410 yes"
+        assert first.ask(f"get / 两个进程共用缓存的信息") == "200 no"
+    finally:
+        first.close()
+        second.close()
