@@ -21,7 +21,14 @@ from furong_portal import pagecache
 from responsibility.services import column_duties_replace
 from tests.disclosure.public_data import publish
 from tests.disclosure.staff import (
-    COLUMN_A, UNIT_A, column, district_officer, editor_of, published_item, reviewer_of, unit,
+    COLUMN_A,
+    UNIT_A,
+    column,
+    district_officer,
+    editor_of,
+    published_item,
+    reviewer_of,
+    unit,
 )  # fmt: skip
 from tests.factories import UserFactory
 
@@ -228,8 +235,8 @@ def test_rebuilding_a_columns_duties_shows_the_new_units(client, seed, committed
 
 
 def test_importing_columns_shows_the_new_duties(client, seed, committed):
-    from tests.responsibility.test_resources import column_dataset
     from responsibility.resources import ColumnResource
+    from tests.responsibility.test_resources import column_dataset
 
     url = reverse("disclosure:column", args=("3-4",))
     assert "区发展改革局" not in page(client, url)
