@@ -1,21 +1,24 @@
-"""Benchmark of the public site under gunicorn, run on demand (never in CI).
+"""Benchmark of the public site under gunicorn, driven by wrk, run on demand (never in CI).
 
-    .venv/bin/python bench/run.py                       # SQLite file under /tmp/furong-bench
     .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/furong_bench
+    .venv/bin/python bench/run.py --redis-url redis://127.0.0.1:6379/1 …   # the page cache shared by the workers
 
 It fills the database with demo items (`demo_items --items N`, skipped when the
 database already holds that many), collects static files, starts gunicorn on
-127.0.0.1 with production settings (DEBUG off, whitenoise, persistent DB
-connections), and drives each page with a bounded load generator on loopback:
-`--concurrency` client processes, each sending requests one after another on a
-fresh connection for `--duration` seconds per page (at most `--max-requests`
-each), in `--rounds` slices that take the pages in turn. The
-baseline is a static file (the stylesheet) served by the same gunicorn through
-whitenoise in the same run; every page is reported as requests per second and
-95th-percentile latency, and as the ratio of each to the baseline.
+127.0.0.1 with production settings (DEBUG off, whitenoise, persistent database
+connections) and drives it with wrk (Debian package `wrk`) on loopback, which
+costs the machine far less CPU than a load generator in Python:
 
-The client processes share the machine's cores with gunicorn, so absolute figures
-understate the server; the ratios compare pages under the same handicap.
+- warm: each page asked for again and again (`wrk -t1 -c8` by default);
+- cold: many distinct URLs, each asked for once (a Lua script walks a list):
+  distinct item pages, deep pages of the largest column, distinct two-character
+  searches; the page cache is emptied (a new generation) before each;
+- mix: 50 connections for 60 s over all of the above (errors and p99).
+
+The baseline is a static file (the stylesheet) served by the same gunicorn
+through whitenoise in the same run; every page is reported as requests per
+second and latency percentiles, and as the ratio of its requests per second to
+the baseline's. The machine's other load moves the absolute figures; compare ratios.
 """
 
 from __future__ import annotations
@@ -23,11 +26,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -42,12 +43,13 @@ WORK = Path(os.environ.get("BENCH_WORK", "/tmp/furong-bench"))
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=f"sqlite:///{WORK / 'bench.sqlite3'}")
+    parser.add_argument("--redis-url", default="", help="REDIS_URL for gunicorn (else each worker caches alone)")
     parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
-    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds per page in all")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved slices of each page's time")
-    parser.add_argument("--max-requests", type=int, default=20_000, help="upper bound per client and page")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections for warm and cold pages")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per warm page")
+    parser.add_argument("--cold-duration", type=int, default=20, help="seconds per list of distinct URLs")
+    parser.add_argument("--mix-duration", type=int, default=60, help="seconds of the 50-connection mix (0: skip)")
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     return parser.parse_args()
 
@@ -65,6 +67,9 @@ def environment(args) -> dict[str, str]:
         "STATIC_ROOT": str(WORK / "static"),
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "600",
+        "REDIS_URL": args.redis_url,
+        # The bench measures the server, not the per-client search limit (one client, many searches).
+        "SEARCHES_PER_IP_MINUTE": "1000000000",
     }
 
 
@@ -77,12 +82,21 @@ def manage(env, *arguments, capture=False) -> str:
 
 
 PROBE = """
-import json
+import json, random
 from django.db import connection
 from disclosure.models import Item
+from disclosure.search import HAN_RUN
 published = Item.objects.published()
 item = published.filter(attachments__isnull=False, is_normative=True).order_by("pk").first() or published.first()
-print(json.dumps({"count": Item.objects.count(), "item": item.pk if item else None, "vendor": connection.vendor}))
+ids = list(published.order_by("-published_at").values_list("pk", flat=True)[:8000])
+terms = {}
+for title in published.order_by("-published_at").values_list("title", flat=True)[:20000]:
+    for run in HAN_RUN.findall(title):
+        for i in range(len(run) - 1):
+            terms.setdefault(run[i : i + 2], None)
+random.Random(9).shuffle(ids)
+print(json.dumps({"count": Item.objects.count(), "item": item.pk if item else None, "vendor": connection.vendor,
+                  "ids": ids, "terms": list(terms)[:4000]}))
 """
 MAINTAIN = """
 from django.db import connection
@@ -128,66 +142,65 @@ def prepare(args, env) -> dict:
     return state
 
 
+
+
+# --- wrk -------------------------------------------------------------------------------
+
+# Walks the paths in the file $BENCH_PATHS in order, one request each (wrapping round
+# at the end), and prints the figures as one JSON line.
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local next_path = 0
+request = function()
+  next_path = next_path % #paths + 1
+  return wrk.format("GET", paths[next_path], {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "seconds": %.3f, "errors": %d, "non_2xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, ' ..
+    '"p99_ms": %.2f, "max_ms": %.2f, "paths": %d}\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, #paths))
+end
+"""
+
+
+def wrk(port: int, paths: list[str], *, seconds: int, connections: int, threads: int = 1) -> dict:
+    listing = WORK / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    script = WORK / "paths.lua"
+    script.write_text(LUA)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
+         f"http://127.0.0.1:{port}/"],
+        env={**os.environ, "BENCH_PATHS": str(listing)}, check=True, text=True, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line[len("BENCH ") :])
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    # A list shorter than the requests made was walked more than once: partly warm.
+    figures["wrapped"] = figures["requests"] > figures["paths"] > 1
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def get(port: int, path: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def answers(port: int, path: str) -> int:
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "gzip"})
-        response = connection.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        status = connection.getresponse().status
         connection.close()
-    return status, time.perf_counter() - started
-
-
-def client(job) -> tuple[list[float], int]:
-    port, path, duration, max_requests = job
-    latencies, errors = [], 0
-    deadline = time.perf_counter() + duration
-    while time.perf_counter() < deadline and len(latencies) + errors < max_requests:
-        status, elapsed = get(port, path)
-        if status == 200:
-            latencies.append(elapsed)
-        else:
-            errors += 1
-    return latencies, errors
-
-
-def measure(pool, args, port, pages) -> list[dict]:
-    """Each page for `duration` seconds in all, split into `rounds` interleaved slices
-    so that a change in the machine's load during the run hits every page alike."""
-    for _, path in pages:
-        for _ in range(5):  # warm the workers' connections and caches
-            get(port, path)
-    slice_seconds = args.duration / args.rounds
-    latencies = [[] for _ in pages]
-    errors = [0] * len(pages)
-    elapsed = [0.0] * len(pages)
-    for _ in range(args.rounds):
-        for index, (_, path) in enumerate(pages):
-            started = time.perf_counter()
-            jobs = [(port, path, slice_seconds, args.max_requests // args.rounds)] * args.concurrency
-            for part, failed in pool.map(client, jobs):
-                latencies[index].extend(part)
-                errors[index] += failed
-            elapsed[index] += time.perf_counter() - started
-    results = []
-    for index in range(len(pages)):
-        done = sorted(latencies[index])
-        p95 = statistics.quantiles(done, n=100)[94] if len(done) >= 2 else float("nan")
-        results.append(
-            {"requests": len(done), "errors": errors[index], "rps": len(done) / elapsed[index], "p95_ms": p95 * 1000}
-        )
-    return results
+        return status
+    except OSError:
+        return 0
 
 
 def start_gunicorn(args, env, port) -> subprocess.Popen:
@@ -198,53 +211,110 @@ def start_gunicorn(args, env, port) -> subprocess.Popen:
         ],
         env=env, cwd=ROOT,
     )  # fmt: skip
-    for _ in range(100):
+    for _ in range(150):
         time.sleep(0.2)
-        if get(port, "/robots.txt")[0] == 200:
+        if answers(port, "/robots.txt") == 200:
             return server
     server.terminate()
     raise SystemExit(f"gunicorn did not answer; see {WORK / 'gunicorn.log'}")
+
+
+RENEW = "from furong_portal import pagecache; pagecache.generation_renew()"
+
+
+def cache_emptied(args, env) -> None:
+    """A new generation: every stored page is stale (with local memory, each worker's
+    cache is its own and only a restart empties it; the caller restarts)."""
+    if args.redis_url:
+        manage(env, "shell", "-v0", "-c", RENEW)
+
+
+def pages(state) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    search = "/search/?q="
+    warm = [
+        ("static file (baseline)", [state["stylesheet"]]),
+        ("home", ["/"]),
+        ("top-level column 三", ["/columns/3/"]),
+        ("leaf column 扶贫信息", ["/columns/3-12-1/"]),
+        ("item", [f"/items/{state['item']}/"]),
+        ("政府文件库", ["/documents/"]),
+        ("search 扶贫", [search + quote("扶贫")]),
+        ("search 预算 by date", ["/search/?sort=date&q=" + quote("预算")]),
+        ("search 公 (one character)", [search + quote("公")]),
+    ]
+    cold = [
+        (f"{len(state['ids'])} distinct item pages", [f"/items/{pk}/" for pk in state["ids"]]),
+        ("pages 1–2,000 of column 三", [f"/columns/3/?page={number}" for number in range(1, 2001)]),
+        (f"{len(state['terms'])} distinct two-character searches", [search + quote(term) for term in state["terms"]]),
+    ]
+    return warm, cold
+
+
+def run(args, env, state) -> dict:
+    warm, cold = pages(state)
+    results = {"warm": [], "cold": [], "mix": None}
+    port = free_port()
+    server = start_gunicorn(args, env, port)
+    try:
+        cache_emptied(args, env)
+        for label, paths in warm:
+            wrk(port, paths, seconds=2, connections=args.connections)  # fill the cache, warm the workers
+            results["warm"].append((label, wrk(port, paths, seconds=args.duration, connections=args.connections)))
+            print(f"  {label}: {results['warm'][-1][1]['rps']:.0f} req/s", flush=True)
+        for label, paths in cold:
+            if not args.redis_url:
+                server.terminate()
+                server.wait(timeout=30)
+                server = start_gunicorn(args, env, port)
+            cache_emptied(args, env)
+            results["cold"].append((label, wrk(port, paths, seconds=args.cold_duration, connections=args.connections)))
+            print(f"  {label}: {results['cold'][-1][1]['rps']:.0f} req/s", flush=True)
+        if args.mix_duration:
+            cache_emptied(args, env)
+            mix = [path for index in range(4000) for _, paths in warm + cold for path in paths[index : index + 1]]
+            results["mix"] = wrk(port, mix, seconds=args.mix_duration, connections=50, threads=2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def report(args, state, results) -> None:
+    baseline = results["warm"][0][1]["rps"]
+    print()
+    print(
+        f"{state['count']} items on {state['vendor']}; gunicorn {args.workers} sync workers"
+        f"{', Redis' if args.redis_url else ', local-memory cache'}; wrk -t1 -c{args.connections}; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
+    )
+    print("| page | req/s | req/s ÷ static | p50 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind in ("warm", "cold"):
+        for label, figures in results[kind]:
+            note = " (list walked more than once)" if figures["wrapped"] else ""
+            print(
+                f"| {label}{note} | {figures['rps']:.0f} | {figures['rps'] / baseline:.3f} | {figures['p50_ms']:.1f} "
+                f"| {figures['p99_ms']:.1f} | {figures['errors'] + figures['non_2xx']} |"
+            )
+    mix = results["mix"]
+    if mix:
+        print(
+            f"\nMix of all pages, 50 connections for {args.mix_duration} s: {mix['requests']} requests, "
+            f"{mix['rps']:.0f} req/s, p99 {mix['p99_ms']:.0f} ms, max {mix['max_ms']:.0f} ms, "
+            f"{mix['errors']} socket errors, {mix['non_2xx']} non-2xx answers"
+        )
 
 
 def main():
     args = parse_args()
     env = environment(args)
     state = prepare(args, env)
-    pages = [
-        ("static file (baseline)", state["stylesheet"]),
-        ("home", "/"),
-        ("column (top level 三)", "/columns/3/"),
-        ("column (leaf 扶贫信息)", "/columns/3-12-1/"),
-        ("item", f"/items/{state['item']}/"),
-        ("search 扶贫 (relevance)", "/search/?q=" + quote("扶贫")),
-        ("search 预算 (by date)", "/search/?sort=date&q=" + quote("预算")),
-    ]
-    port = free_port()
-    server = start_gunicorn(args, env, port)
-    try:
-        with multiprocessing.Pool(args.concurrency) as pool:
-            results = [(label, path, result) for (label, path), result in zip(pages, measure(pool, args, port, pages))]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    baseline = results[0][2]
-    print()
-    print(
-        f"{state['count']} items on {state['vendor']}; gunicorn {args.workers} sync workers; "
-        f"{args.concurrency} client processes × {args.duration:g} s per page in {args.rounds} rounds; "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
-    )
-    print("| page | req/s | p95 ms | req/s ÷ static | p95 ÷ static | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for label, _, result in results:
-        print(
-            f"| {label} | {result['rps']:.0f} | {result['p95_ms']:.1f} | {result['rps'] / baseline['rps']:.2f} "
-            f"| {result['p95_ms'] / baseline['p95_ms']:.1f} | {result['errors']} |"
-        )
+    results = run(args, env, state)
+    report(args, state, results)
     if args.output:
-        args.output.write_text(
-            json.dumps({"state": state, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=2)
-        )
+        state = {key: value for key, value in state.items() if key not in ("ids", "terms")}
+        args.output.write_text(json.dumps({"state": state, "args": {k: str(v) for k, v in vars(args).items()},
+                                           "results": results}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,14 +7,16 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
+from furong_portal.client_ip import client_ip
 from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, generation, public_cache
 from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column, Unit
@@ -24,6 +26,7 @@ from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
 from .presentation import result_snippets
+from .requests import ratelimit
 from .requests.selectors import REQUESTS_COLUMN_NUMBER
 from .topics.models import Topic
 
@@ -224,8 +227,28 @@ class DocumentLibraryView(FilteredListView):
 
 
 class SearchView(FilteredListView):
+    """信息检索. A search the page cache could not answer runs a query over the whole
+    collection, so each client may run only so many per minute (`search_per_ip`,
+    counted in the shared cache); past that it gets 429 and a page saying when to retry."""
+
     template_name = "disclosure/search.html"
     filterset_class = ItemSearchFilter
+    limit_scope = "search_per_ip"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET:
+            client = client_ip(request) or ""
+            if ratelimit.exceeded(self.limit_scope, client):
+                return self.throttled(request)
+            ratelimit.record(self.limit_scope, client)
+        return super().get(request, *args, **kwargs)
+
+    def throttled(self, request):
+        seconds = ratelimit.retry_after(self.limit_scope)
+        response = TemplateResponse(request, "disclosure/search_throttled.html", {"seconds": seconds}, status=429)
+        response["Retry-After"] = str(seconds)
+        patch_cache_control(response, no_store=True)
+        return response
 
     def get_queryset(self):
         return Item.objects.published().for_listing()

@@ -202,6 +202,8 @@ REQUESTS_RATE_LIMITS = {
     "submit_per_ip": (int(os.environ.get("REQUESTS_SUBMITS_PER_IP_HOUR", "10")), 60 * 60),
     "submit_per_identity": (int(os.environ.get("REQUESTS_SUBMITS_PER_IDENTITY_DAY", "5")), 24 * 60 * 60),
     "lookup_per_ip": (int(os.environ.get("REQUESTS_LOOKUPS_PER_IP_HOUR", "30")), 60 * 60),
+    # Searches the page cache could not answer: each costs a query over the whole collection.
+    "search_per_ip": (int(os.environ.get("SEARCHES_PER_IP_MINUTE", "30")), 60),
 }
 
 # --- Reverse proxy ---------------------------------------------------------------

@@ -15,6 +15,7 @@ DEFAULT_LIMITS = {
     # 意见征集 comments and 社会评议 evaluations reuse these limits (disclosure.consultations, .evaluations).
     "comment_per_ip": (10, 60 * 60),
     "evaluation_per_ip": (5, 24 * 60 * 60),
+    "search_per_ip": (30, 60),
 }
 
 
@@ -32,6 +33,12 @@ def exceeded(scope: str, value: str) -> bool:
     """True once `value` has used up the scope's allowance in the current window."""
     limit, _ = _limit(scope)
     return (cache.get(_key(scope, value)) or 0) >= limit
+
+
+def retry_after(scope: str) -> int:
+    """Seconds until the scope's current window ends."""
+    _, window = _limit(scope)
+    return max(1, int(window - time.time() % window))
 
 
 def record(scope: str, value: str) -> None:
