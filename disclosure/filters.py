@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from responsibility.models import Column, Unit
 
 from .models import Genre, Item, Theme
+from .search import SearchQuery
 
 FIRST_YEAR = 2000
 
@@ -145,9 +146,13 @@ class ItemSearchFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        # Every match, unordered: the ranked list holds only the newest RANK_CANDIDATES.
+        self.matches = queryset
         keywords = self.form.cleaned_data.get("q")
-        if keywords and self.form.cleaned_data.get("sort") != self.SORT_DATE:
+        self.ranked = bool(keywords) and self.form.cleaned_data.get("sort") != self.SORT_DATE
+        if self.ranked and SearchQuery.parse(keywords).rankable:
             return queryset.by_relevance(keywords)
+        self.ranked = False
         return queryset.order_by("-published_at", "-pk")
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from responsibility.models import Column, Unit
 
+from . import search
 from .search import SearchQuery, annotate_relevance, filter_matching
 
 
@@ -100,12 +101,15 @@ class ItemQuerySet(models.QuerySet):
         return filter_matching(self, query) if query else self
 
     def by_relevance(self, text: str):
-        """Best matches first, newest first among equals; newest first for queries of
-        single characters (see SearchQuery.rankable)."""
+        """The newest `search.RANK_CANDIDATES` matches, best first, newest first among equals;
+        all matches newest first for queries of single characters (see
+        SearchQuery.rankable). Ranking a bounded set keeps a common word (公开, 工作)
+        from costing a rank computation for a large part of the collection."""
         query = SearchQuery.parse(text)
         if not query.rankable:
             return self.order_by("-published_at", "-pk")
-        return annotate_relevance(self, query).order_by("-relevance", "-published_at", "-pk")
+        newest = self.order_by("-published_at", "-pk").values("pk")[: search.RANK_CANDIDATES]
+        return annotate_relevance(self.filter(pk__in=newest), query).order_by("-relevance", "-published_at", "-pk")
 
     def with_interpretation_flag(self, now=None):
         """Annotate `has_interpretation`: whether a published 解读 links to the item

@@ -45,6 +45,8 @@ BLOCK_TAGS = frozenset(
 # tokens indexed, only phrase matching past that point becomes approximate.
 MAX_STREAM_TOKENS = 16000
 FTS_TABLE = "disclosure_item_fts"
+# Ordering by relevance ranks the newest this many matches (ItemQuerySet.by_relevance).
+RANK_CANDIDATES = 1000
 PG_VECTOR = "disclosure_item.search_vector"
 
 

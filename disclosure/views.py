@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,7 +22,7 @@ from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, generat
 from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column, Unit
 
-from . import access
+from . import access, search
 from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
@@ -34,9 +35,34 @@ PAGE_SIZE = 20
 # Up to this many pages every page number is linked, so that with a year chosen any
 # item of a column is a few clicks from the home page; beyond it the range is elided.
 FULL_PAGE_RANGE = 20
+# Lists count their rows up to this many (see BoundedPaginator).
+COUNT_LIMIT = 10_000
 # Quick entries of the home page (seed column slugs): 政府信息公开指南, 政府信息公开制度,
 # 政府信息公开年报.
 GUIDE_SLUG, RULES_SLUG, ANNUAL_REPORT_SLUG = "1", "2", "4"
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_LIMIT + 1 rows: a list knows its size exactly up to
+    COUNT_LIMIT and says "10,000+" beyond, and offers the pages up to that point
+    (a bounded page range: no COUNT(*) over a whole collection, no OFFSET deeper
+    than COUNT_LIMIT). Older items of a long list are reached by its filters."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    @property
+    def num_pages(self) -> int:
+        return min(super().num_pages, max(1, COUNT_LIMIT // self.per_page))
+
+    @property
+    def count_text(self) -> str:
+        return f"{COUNT_LIMIT:,}+" if self.capped else str(self.count)
 
 
 class PaginatedMixin:
@@ -45,7 +71,7 @@ class PaginatedMixin:
     page_size = PAGE_SIZE
 
     def paginate(self, queryset):
-        paginator = Paginator(queryset, self.page_size)
+        paginator = BoundedPaginator(queryset, self.page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         if paginator.num_pages <= FULL_PAGE_RANGE:
             page_range = paginator.page_range
@@ -256,7 +282,16 @@ class SearchView(FilteredListView):
     def get_context_data(self, **kwargs):
         # Presentation only: the terms highlighted and a snippet of each result's text.
         query = self.request.GET.get("q", "")[:100]
-        return super().get_context_data(query=query, snippets=result_snippets(kwargs.get("items", ()), query), **kwargs)
+        snippets = result_snippets(kwargs.get("items", ()), query)
+        context = super().get_context_data(query=query, snippets=snippets, **kwargs)
+        filterset = context["filterset"]
+        if getattr(filterset, "ranked", False):
+            # The pages hold the ranked newest matches; the heading counts them all.
+            context["total"] = BoundedPaginator(filterset.matches, self.page_size)
+            context["rank_candidates"] = search.RANK_CANDIDATES
+        else:
+            context["total"] = context["paginator"]
+        return context
 
     def unfiltered(self, filterset):
         # An invalid form (a bad date, an unknown column) shows the errors and no results.

@@ -1,0 +1,55 @@
+"""Lists count up to a limit and rank a bounded set: no query grows with the collection."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import search, views
+from tests.disclosure.public_data import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_a_list_longer_than_the_limit_says_how_many_it_counted_and_plus(client, seed, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 40)
+    for number in range(45):
+        publish(title=f"扶贫通知第{number}号")
+    page = text(client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}))
+    assert "（40+ 条）" in page
+    assert "第 1/2 页" in page and "更早的信息请按年份、机构筛选或检索" in page
+
+
+def test_a_list_within_the_limit_is_counted_exactly(client, seed, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 40)
+    for number in range(25):
+        publish(title=f"扶贫通知第{number}号")
+    page = text(client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}))
+    assert "（25 条）" in page and "第 1/2 页" in page and "更早的信息" not in page
+
+
+def test_a_page_beyond_the_counted_range_shows_the_last_counted_page(client, seed, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 40)
+    for number in range(65):
+        publish(title=f"扶贫通知第{number}号")
+    response = client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date", "page": "3"})
+    assert response.status_code == 200 and "第 2/2 页" in text(response)
+
+
+def test_relevance_ranks_the_newest_matches_and_the_heading_counts_all(client, seed, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    now = timezone.now()
+    publish(title="扶贫扶贫扶贫资金扶贫", published_at=now - datetime.timedelta(days=30))  # best, but oldest
+    publish(title="关于扶贫的通知", published_at=now - datetime.timedelta(days=2))
+    publish(title="扶贫扶贫工作简报", published_at=now - datetime.timedelta(days=1))
+    page = text(client.get(reverse("disclosure:search"), {"q": "扶贫"}))
+    assert "（3 条）" in page and "按相关度排列其中最新的 2 条" in page
+    assert "扶贫扶贫扶贫资金扶贫" not in page
+    assert page.index("扶贫扶贫工作简报") < page.index("关于扶贫的通知")
+    by_date = text(client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}))
+    assert "扶贫扶贫扶贫资金扶贫" in by_date
