@@ -158,3 +158,43 @@ def test_rebuild_command_reindexes_items(seed):
     Item.objects.filter(pk=item.pk).update(search_text="")
     call_command("rebuild_search_index", verbosity=0)
     assert Item.objects.search("河长").get() == item
+
+
+def _full_scan(plan: str) -> bool:
+    if connection.vendor == "postgresql":
+        return "Seq Scan on disclosure_item" in plan
+    # SQLite: "SCAN t" reads the whole table; "SCAN t USING INDEX i" walks an index in order.
+    return any(
+        "SCAN disclosure_item" in line and "USING" not in line and "VIRTUAL TABLE INDEX" not in line
+        for line in plan.splitlines()
+    )
+
+
+SHAPES = {
+    "one character, by date": {"q": "扶"},
+    "two characters, by relevance": {"q": "扶贫"},
+    "several words": {"q": "扶贫 资金"},
+    "two characters, by date": {"q": "扶贫", "sort": "date"},
+    "filtered by column and dates": {"q": "扶贫", "column": "COLUMN", "start": "2020-01-01", "end": "2030-12-31"},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_search_shape_and_its_bounded_count_use_an_index(seed, shape):
+    from disclosure.filters import ItemSearchFilter
+    from responsibility.models import Column
+
+    _bulk_items(3000 if connection.vendor == "postgresql" else 600, rare_every=60)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT gin_clean_pending_list('item_search_vector')")
+        cursor.execute("ANALYZE disclosure_item" if connection.vendor == "postgresql" else "ANALYZE")
+    params = {key: str(Column.objects.get(slug="3").pk) if value == "COLUMN" else value for key, value in SHAPES[shape].items()}
+    filterset = ItemSearchFilter(params, queryset=Item.objects.published().for_listing())
+    assert filterset.is_valid(), filterset.errors
+    page = filterset.qs[:20]
+    count = filterset.matches.order_by().values("pk")[:10_001]
+    for queryset in (page, count):
+        plan = queryset.explain()
+        assert not _full_scan(plan), plan
+    assert list(page)
