@@ -94,7 +94,7 @@ def templates() -> list[tuple]:
 
 
 def fill(target: int) -> None:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from disclosure.models import Item
 
@@ -105,11 +105,13 @@ def fill(target: int) -> None:
     started = time.monotonic()
     rows = templates()
     migration = __import__("disclosure.migrations.0002_search_index", fromlist=["PG_CREATE_INDEX"])
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Each slice commits on its own (autocommit): a crash keeps what was written, and the
+    # foreign-key checks are done before the index is built.
+    with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE bench_template (n int PRIMARY KEY, column_id bigint, unit_id bigint, title text, "
             "doc_number text, written_on date, theme text, genre text, keywords text, body text, search_text text, "
-            "is_normative boolean, validity text) ON COMMIT DROP"
+            "is_normative boolean, validity text)"
         )
         with cursor.copy(f"COPY bench_template ({', '.join(TEMPLATE_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
