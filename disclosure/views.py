@@ -64,6 +64,14 @@ class BoundedPaginator(Paginator):
     def count_text(self) -> str:
         return f"{COUNT_LIMIT:,}+" if self.capped else str(self.count)
 
+    def page(self, number):
+        """The page's rows by a deferred join: the sub-select pages through ids alone
+        (an index-only walk on PostgreSQL), the outer query reads the 20 rows."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
 
 class PaginatedMixin:
     """Context for one page of a list, with a page range fit for links."""
