@@ -83,8 +83,11 @@ def public_pages_changed() -> None:
 def generation_renew() -> str:
     """Renew the generation now. Services call `public_pages_changed`; this is for
     data written by other means whose transaction is already committed (or, in the
-    tests, never will be)."""
+    tests, never will be). The writer also looks up the next scheduled publication
+    for the new generation, so that readers need not."""
     token = uuid.uuid4().hex
+    now = timezone.now().timestamp()
+    cache.set(NEXT_PUBLICATION_KEY.format(generation=token), _next_scheduled(now), timeout=page_seconds())
     cache.set(GENERATION_KEY, token, timeout=None)
     return token
 
@@ -106,12 +109,16 @@ def next_publication(token: str, now: float) -> float:
     key = NEXT_PUBLICATION_KEY.format(generation=token)
     moment = cache.get(key)
     if moment is None or (moment != NO_SCHEDULE and moment <= now):
-        from disclosure.models import Item  # the project package sits above its apps
-
-        scheduled = Item.objects.scheduled_after(now=_aware(now)).values_list("published_at", flat=True).first()
-        moment = scheduled.timestamp() if scheduled else NO_SCHEDULE
+        moment = _next_scheduled(now)
         cache.set(key, moment, timeout=page_seconds())
     return moment
+
+
+def _next_scheduled(now: float) -> float:
+    from disclosure.models import Item  # the project package sits above its apps
+
+    scheduled = Item.objects.scheduled_after(now=_aware(now)).values_list("published_at", flat=True).first()
+    return scheduled.timestamp() if scheduled else NO_SCHEDULE
 
 
 def _aware(moment: float) -> datetime.datetime:

@@ -77,10 +77,26 @@ def browser_second_factor(page, user):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: no page, rate count or generation of another test."""
+def _empty_cache(monkeypatch):
+    """Each test starts with an empty cache: no page, rate count or generation of another
+    test. A test's transaction never commits, so the page cache's generation is renewed
+    when a service asks for it (and again on commit, for tests that run the callbacks);
+    a test's first generation knows of no scheduled publication, so that query counts
+    are the views' own."""
     from django.core.cache import cache
+    from django.db import transaction
 
+    from furong_portal import pagecache
+
+    class RenewNow:
+        @staticmethod
+        def on_commit(callback, using=None, robust=False):
+            callback()
+            transaction.on_commit(callback, using=using, robust=robust)
+
+    monkeypatch.setattr(pagecache, "transaction", RenewNow)
     cache.clear()
+    cache.set(pagecache.GENERATION_KEY, "test", timeout=None)
+    cache.set(pagecache.NEXT_PUBLICATION_KEY.format(generation="test"), pagecache.NO_SCHEDULE, timeout=None)
     yield
     cache.clear()

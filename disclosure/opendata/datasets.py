@@ -20,6 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from pydantic import BaseModel, Field
 
+from furong_portal.pagecache import public_pages_changed
+
 from . import records
 from .schemas import (
     CatalogueEntryRecord,
@@ -151,7 +153,9 @@ def open_data_export(*, directory: Path | None = None, datasets=DATASETS) -> dic
     """Write every dataset; returns rows per dataset name."""
     directory = directory or open_data_root()
     directory.mkdir(parents=True, exist_ok=True)
-    return {dataset.name: dataset_write(dataset=dataset, directory=directory) for dataset in datasets}
+    counts = {dataset.name: dataset_write(dataset=dataset, directory=directory) for dataset in datasets}
+    public_pages_changed()  # the downloads page shows each file's date and size
+    return counts
 
 
 @dataclass(frozen=True)

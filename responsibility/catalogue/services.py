@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from furong_portal.pagecache import public_pages_changed
 from responsibility.access import can_administer
 
 from .models import CatalogueEntry
@@ -21,6 +22,7 @@ def catalogue_entry_save(*, entry: CatalogueEntry, actor=None) -> CatalogueEntry
     _check_actor(actor)
     entry.full_clean()
     entry.save()
+    public_pages_changed()
     return entry
 
 
@@ -28,3 +30,4 @@ def catalogue_entry_save(*, entry: CatalogueEntry, actor=None) -> CatalogueEntry
 def catalogue_entry_delete(*, entry: CatalogueEntry, actor=None) -> None:
     _check_actor(actor)
     entry.delete()
+    public_pages_changed()

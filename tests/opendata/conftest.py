@@ -10,6 +10,7 @@ from django.utils import timezone
 from disclosure.models import Item
 from disclosure.requests import services as requests_services
 from disclosure.requests.models import Channel
+from furong_portal.pagecache import generation_renew
 from responsibility.roles import ROLE_DISTRICT_OFFICE
 from responsibility.catalogue.models import CatalogueEntry
 from responsibility.models import Column, StaffProfile, Unit
@@ -54,8 +55,10 @@ def catalogue_entry(column_slug="3-12-1", position=1, **fields) -> CatalogueEntr
         "matter": "扶贫政策", "sub_matter": "扶贫资金", "content": "资金分配结果", "basis": "《政府信息公开条例》第二十条",
         "subject": "区农业农村局", "channels": "政府网站、公开栏",
     }  # fmt: skip
-    return CatalogueEntry.objects.create(column=Column.objects.get(slug=column_slug), position=position,
-                                         **(defaults | fields))  # fmt: skip
+    entry = CatalogueEntry.objects.create(column=Column.objects.get(slug=column_slug), position=position,
+                                          **(defaults | fields))  # fmt: skip
+    generation_renew()  # written past the services, which refresh the page cache
+    return entry
 
 
 @pytest.fixture
