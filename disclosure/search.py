@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 
 from furong_portal.pagecache import public_pages_changed
 
@@ -47,7 +47,6 @@ MAX_STREAM_TOKENS = 16000
 FTS_TABLE = "disclosure_item_fts"
 # Ordering by relevance ranks the newest this many matches (ItemQuerySet.by_relevance).
 RANK_CANDIDATES = 1000
-PG_VECTOR = "disclosure_item.search_vector"
 
 
 def normalise(text: str) -> str:
@@ -134,15 +133,34 @@ class SearchQuery:
         return " AND ".join('"' + " ".join(group) + '"' for group in self.groups)
 
 
+class ItemSQL(Expression):
+    """SQL about the item row, written with `{item}` for the item table: it becomes
+    the alias the table has in the query being compiled, so the condition stays
+    about the right row inside a sub-select (where RawSQL's literal table name would
+    refer to the outer query's row)."""
+
+    def __init__(self, template: str, params: tuple, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    @property
+    def conditional(self) -> bool:
+        return isinstance(self.output_field, BooleanField)
+
+    def as_sql(self, compiler, connection):
+        item = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(item=item), self.params
+
+
 def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     """Items whose search text matches every group of `query`, through the index."""
     if connection.vendor == "postgresql":
-        condition = RawSQL(f"{PG_VECTOR} @@ %s::tsquery", (query.as_tsquery(),), output_field=BooleanField())
+        condition = ItemSQL("{item}.search_vector @@ %s::tsquery", (query.as_tsquery(),), BooleanField())
     else:
-        condition = RawSQL(
-            f"disclosure_item.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+        condition = ItemSQL(
+            f"{{item}}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             (query.as_fts5(),),
-            output_field=BooleanField(),
+            BooleanField(),
         )
     return queryset.filter(condition)
 
@@ -150,7 +168,7 @@ def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
 def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     """Adds `relevance` (higher is better) for ordering by 相关度."""
     if connection.vendor == "postgresql":
-        rank = RawSQL(f"ts_rank({PG_VECTOR}, %s::tsquery)", (query.as_tsquery(),), output_field=FloatField())
+        rank = ItemSQL("ts_rank({item}.search_vector, %s::tsquery)", (query.as_tsquery(),), FloatField())
         return queryset.annotate(relevance=rank)
     # FTS5 gives its bm25 `rank` only to a query that joins the FTS table under MATCH;
     # a correlated sub-select per row would run the full-text query once per match

@@ -66,7 +66,12 @@ class BoundedPaginator(Paginator):
 
     def page(self, number):
         """The page's rows by a deferred join: the sub-select pages through ids alone
-        (an index-only walk on PostgreSQL), the outer query reads the 20 rows."""
+        (an index-only walk on PostgreSQL), the outer query reads the 20 rows. A list
+        ordered by relevance is already bounded (RANK_CANDIDATES) and, nested once
+        more, would get a poor plan: it is sliced as it is."""
+        query = self.object_list.query
+        if query.annotations or query.extra:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[bottom : bottom + self.per_page]

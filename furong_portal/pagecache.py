@@ -17,8 +17,9 @@ Every write that changes what some public page shows calls
     public_pages_changed()
 
 inside its transaction (or outside one). After the transaction commits, a new
-*generation* token is written to the shared cache; every page key contains the
-token, so every stored page is stale for every process at once, and nothing has
+*generation* token is written to the shared cache; every stored page carries the
+token it was rendered under and is read together with the current one (one round
+trip), so every stored page is stale for every process at once, and nothing has
 to know which pages a change touches. New public pages are covered by marking
 them public (`public_cache`/`PublicCacheMixin`) and calling
 `public_pages_changed()` from their write services: no list of pages to keep.
@@ -51,7 +52,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
-PAGE_KEY = "pagecache:page:{generation}:{elder}:{digest}"
+PAGE_KEY = "pagecache:page:{elder}:{digest}"
 FRAGMENT_KEY = "pagecache:fragment:{generation}:{name}"
 ELDER_MODE_COOKIE = "elder_mode"
 MESSAGES_COOKIE = "messages"
@@ -195,6 +196,7 @@ class StoredPage:
     etag: str
     last_modified: int
     expires: float
+    generation: str  # the generation it was rendered in; any other makes it stale
 
     def response(self, request) -> HttpResponse:
         conditional = get_conditional_response(request, etag=self.etag, last_modified=self.last_modified)
@@ -219,10 +221,10 @@ class StoredPage:
         return response
 
 
-def _page_key(request, token: str) -> str:
+def _page_key(request) -> str:
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     elder = "1" if request.COOKIES.get(ELDER_MODE_COOKIE) == "1" else "0"
-    return PAGE_KEY.format(generation=token, elder=elder, digest=digest)
+    return PAGE_KEY.format(elder=elder, digest=digest)
 
 
 def request_cacheable(request) -> bool:
@@ -261,16 +263,18 @@ def page_store(request, response, token: str, now: float) -> StoredPage:
         etag='W/"%s"' % hashlib.sha1(content).hexdigest()[:20],
         last_modified=last_modified,
         expires=expires,
+        generation=token,
     )
     if expires - now >= 1:
-        cache.set(_page_key(request, token), page, timeout=int(expires - now))
+        cache.set(_page_key(request), page, timeout=int(expires - now))
     return page
 
 
 class PageCacheMiddleware:
     """Answers anonymous requests of public pages from the cache (see the module
     docstring). Sits above the session, CSRF and authentication middleware, so a
-    stored page costs two cache reads and no database query."""
+    stored page costs one round trip to the cache (the generation and the page in one
+    read) and no database query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -281,9 +285,11 @@ class PageCacheMiddleware:
         now = timezone.now().timestamp()
         # The generation is read before the view reads the database: a page rendered
         # from data older than a change is stored under the generation that change ended.
-        token = generation()
-        stored = cache.get(_page_key(request, token))
-        if stored is not None and stored.expires > now:
+        key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        token = found.get(GENERATION_KEY) or generation()
+        stored = found.get(key)
+        if stored is not None and stored.generation == token and stored.expires > now:
             return stored.response(request)
         response = self.get_response(request)
         if not response_storable(response):
