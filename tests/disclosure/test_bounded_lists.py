@@ -44,12 +44,12 @@ def test_a_page_beyond_the_counted_range_shows_the_last_counted_page(client, see
 def test_relevance_ranks_the_newest_matches_and_the_heading_counts_all(client, seed, monkeypatch):
     monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
     now = timezone.now()
-    publish(title="扶贫扶贫扶贫资金扶贫", published_at=now - datetime.timedelta(days=30))  # best, but oldest
-    publish(title="关于扶贫的通知", published_at=now - datetime.timedelta(days=2))
-    publish(title="扶贫扶贫工作简报", published_at=now - datetime.timedelta(days=1))
+    publish(title="扶贫扶贫扶贫资金扶贫甲", published_at=now - datetime.timedelta(days=30))  # best, but oldest
+    publish(title="关于扶贫的通知乙", published_at=now - datetime.timedelta(days=2))
+    publish(title="扶贫扶贫工作简报丙", published_at=now - datetime.timedelta(days=1))
     page = text(client.get(reverse("disclosure:search"), {"q": "扶贫"}))
     assert "（3 条）" in page and "按相关度排列其中最新的 2 条" in page
-    assert "扶贫扶贫扶贫资金扶贫" not in page
-    assert page.index("扶贫扶贫工作简报") < page.index("关于扶贫的通知")
+    assert "资金" not in page  # the search terms themselves are highlighted: look at the rest
+    assert page.index("工作简报丙") < page.index("的通知乙")
     by_date = text(client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}))
-    assert "扶贫扶贫扶贫资金扶贫" in by_date
+    assert "资金" in by_date
