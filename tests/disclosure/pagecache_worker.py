@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 # Run as a script from tests/, whose packages would shadow the project's apps.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path[0] = str(Path(__file__).resolve().parents[2])
 
 import django  # noqa: E402
 

@@ -25,10 +25,8 @@ from tests.disclosure.staff import (
     UNIT_A,
     column,
     district_officer,
-    editor_of,
     exempted,
     published_item,
-    reviewer_of,
     unit,
 )  # fmt: skip
 from tests.factories import UserFactory
@@ -45,21 +43,6 @@ def committed(django_capture_on_commit_callbacks):
             return write()
 
     return run
-
-
-@pytest.fixture
-def a(seed):
-    return unit(UNIT_A)
-
-
-@pytest.fixture
-def editor(a):
-    return editor_of(a)
-
-
-@pytest.fixture
-def reviewer(a):
-    return reviewer_of(a)
 
 
 def page(client, url, **headers) -> str:
@@ -283,7 +266,7 @@ class Server:
     def __init__(self, env):
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("pagecache_worker.py"))],
-            env=env, cwd=Path(__file__).parent.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=env, cwd=Path(__file__).resolve().parents[2], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
 
     def ask(self, line: str) -> str:
@@ -313,10 +296,10 @@ def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path)
         assert first.ask("renew") == "ok"  # Redis outlives the test databases
         assert first.ask(f"get {url} 两个进程共用缓存的信息") == "200 yes"
         assert second.ask(f"get {url} 两个进程共用缓存的信息") == "200 yes"
-        assert first.ask(f"get / 两个进程共用缓存的信息") == "200 yes"
+        assert first.ask("get / 两个进程共用缓存的信息") == "200 yes"
         assert second.ask(f"withdraw {item.pk} {officer.pk}") == "ok"
         assert first.ask(f"get {url} 撤回") == "410 yes"
-        assert first.ask(f"get / 两个进程共用缓存的信息") == "200 no"
+        assert first.ask("get / 两个进程共用缓存的信息") == "200 no"
     finally:
         first.close()
         second.close()
