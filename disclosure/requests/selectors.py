@@ -94,11 +94,12 @@ class DeadlineStatus:
         if self.paused and self.due_on is None:
             return "暂停计时"
         paused = f"暂停计时中（已 {self.days_paused} 天），" if self.days_paused is not None else ""
+        provisional = "，暂定" if self.provisional else ""
         if self.overdue:
-            return f"{paused}已逾期 {-self.working_days_left} 个工作日"
+            return f"{paused}已逾期 {-self.working_days_left} 个工作日{provisional}"
         if self.working_days_left is None:
             return ""
-        return f"{paused}剩余 {self.working_days_left} 个工作日" + ("，暂定" if self.provisional else "")
+        return f"{paused}剩余 {self.working_days_left} 个工作日{provisional}"
 
 
 def deadline_status(request: InformationRequest, *, today: dt.date, calendar: WorkCalendar) -> DeadlineStatus:

@@ -56,3 +56,14 @@ def test_entering_the_notice_recounts_and_settles_the_deadline(unit_a, office):
     assert not request.due_on_provisional
     assert request.due_on == (forecast + dt.timedelta(days=1) if forecast.weekday() < 4 else forecast + dt.timedelta(days=3))
     assert request.events.filter(action="deadline_changed").exists()
+
+
+def test_staff_see_the_provisional_mark_before_and_after_the_deadline(unit_a):
+    from disclosure.requests.selectors import deadline_status
+    from disclosure.requests.workdays import WorkCalendar
+
+    request, _ = submit_on(unit_a, dt.date(LAST_KNOWN, 12, 10))
+    calendar = WorkCalendar()
+    assert deadline_status(request, today=dt.date(LAST_KNOWN, 12, 11), calendar=calendar).label.endswith("，暂定")
+    late = deadline_status(request, today=request.due_on + dt.timedelta(days=7), calendar=calendar)
+    assert late.overdue and late.label.endswith("，暂定")
