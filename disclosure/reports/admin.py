@@ -114,12 +114,12 @@ class UnitReturnAdmin(ScopedAdmin):
     @admin.action(description="报送区政务公开办审核")
     def submit(self, request, queryset):
         for entry in queryset:
-            self._run(request, lambda: services.unit_return_submit(actor=request.user, entry=entry), f"{entry}：已报送。")
+            self._run(request, lambda entry=entry: services.unit_return_submit(actor=request.user, entry=entry), f"{entry}：已报送。")
 
     @admin.action(description="审核通过（区政务公开办）")
     def approve(self, request, queryset):
         for entry in queryset:
-            self._run(request, lambda: services.unit_return_review(actor=request.user, entry=entry, approve=True), f"{entry}：审核通过。")
+            self._run(request, lambda entry=entry: services.unit_return_review(actor=request.user, entry=entry, approve=True), f"{entry}：审核通过。")
 
     def get_urls(self):
         return [

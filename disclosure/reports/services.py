@@ -5,7 +5,6 @@ The report is reviewed like an item — whoever wrote it cannot approve it — a
 an item in its 年报 column through `disclosure.services`, so it gets its 索引号, revision
 history, audit record and search entry the same way as everything else."""
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from disclosure import services as item_services
-from disclosure.models import Genre, Item
+from disclosure.models import Genre
+from furong_portal.pagecache import public_pages_changed
 from responsibility import access
 from responsibility.models import Column, Unit
 
@@ -259,6 +259,8 @@ def report_publish(*, actor, report: AnnualReport, secrecy_confirmed: bool) -> A
     )
     item_services.item_submit(actor=author, item=item)
     item = item_services.item_publish(actor=actor, item=item, secrecy_confirmed=secrecy_confirmed)
+    # item_publish already renews the page cache; the report's own public download changes too.
+    public_pages_changed()
     report.item = item
     report.state = AnnualReport.State.PUBLISHED
     report.reviewed_by = actor

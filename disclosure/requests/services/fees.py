@@ -8,7 +8,17 @@ from django.db import transaction
 from ..fees import PAYMENT_WORKING_DAYS, fee_for_pages, fee_for_request_number
 from ..models import FeeNotice, InformationRequest, State
 from ..workdays import WorkCalendar
-from .common import Action, RequestError, _locked, _log, _notify_applicant, _refresh_deadline, _require_state, _status_hint, _today
+from .common import (
+    Action,
+    RequestError,
+    _locked,
+    _log,
+    _notify_applicant,
+    _refresh_deadline,
+    _require_state,
+    _status_hint,
+    _today,
+)
 
 
 def applicant_request_number(request: InformationRequest) -> int:
