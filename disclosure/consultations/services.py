@@ -14,6 +14,7 @@ from disclosure.access import items_linkable_by
 from disclosure.models import Item
 from disclosure.sanitize import sanitize_html
 from disclosure.uploads import validate_attachment
+from furong_portal.pagecache import public_pages_changed
 from responsibility.access import is_district_office, unit_of
 from responsibility.audit import audit_record
 from responsibility.models import AuditEvent, Unit
@@ -97,6 +98,7 @@ def consultation_publish(*, actor, consultation: Consultation, today: datetime.d
     consultation.state = Consultation.State.PUBLISHED
     consultation.published_at = timezone.now()
     consultation.save(update_fields=["state", "published_at", "updated_at"])
+    public_pages_changed()
     audit_record(
         action=AuditEvent.Action.CONSULTATION_PUBLISHED, actor=actor, target=consultation,
         detail={"unit": str(consultation.unit), "opens_on": str(consultation.opens_on), "closes_on": str(consultation.closes_on)},
@@ -140,6 +142,7 @@ def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
     comment.state = Comment.State.APPROVED if approve else Comment.State.REJECTED
     comment.moderated_by = actor
     comment.save(update_fields=["state", "moderated_by"])
+    public_pages_changed()  # the consultation's page may show approved comments
     return comment
 
 
@@ -199,6 +202,7 @@ def consultation_feedback_publish(
     consultation.feedback_published_at = timezone.now()
     consultation.state = Consultation.State.CONCLUDED
     consultation.save()
+    public_pages_changed()
     audit_record(
         action=AuditEvent.Action.FEEDBACK_PUBLISHED, actor=actor, target=consultation,
         detail={"comments": comments.count(), "adopted": comments.filter(decision=Comment.Decision.ADOPTED).count()},
@@ -221,4 +225,5 @@ def consultation_link_document(*, actor, consultation: Consultation, document: I
     _check_document(actor, consultation, document)
     consultation.final_document = document
     consultation.save(update_fields=["final_document", "updated_at"])
+    public_pages_changed()
     return consultation

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from disclosure.models import Item
+from furong_portal.pagecache import public_pages_changed
 from responsibility.access import is_district_office
 from responsibility.audit import audit_record
 from responsibility.models import AuditEvent
@@ -59,6 +60,8 @@ def topic_rules_apply(*, topic: Topic, actor=None) -> dict[str, int]:
             action=AuditEvent.Action.TOPIC_CHANGED, actor=actor, target=topic,
             detail={"rules_applied": True, "added": len(new), "dropped": len(stale)},
         )  # fmt: skip
+    # The office saved the topic (its texts may have changed too) or the rules moved items.
+    public_pages_changed()
     return {"added": len(new), "dropped": len(stale)}
 
 
@@ -83,6 +86,8 @@ def topics_item_published(*, item: Item) -> list[TopicEntry]:
 
 
 def _audit(actor, entry: TopicEntry, change: str) -> None:
+    """Every manual change of a placement: audited, and the public pages refreshed."""
+    public_pages_changed()
     audit_record(
         action=AuditEvent.Action.TOPIC_CHANGED, actor=actor, target=entry.topic,
         detail={"item": entry.item.index_number or entry.item_id, "change": change},
