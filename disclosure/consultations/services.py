@@ -58,6 +58,7 @@ def consultation_create(*, actor, data: Mapping[str, Any], unit: Unit | None = N
 
 @transaction.atomic
 def consultation_update(*, actor, consultation: Consultation, data: Mapping[str, Any]) -> Consultation:
+    public_pages_changed()  # after commit: the public pages show it
     consultation = _locked(consultation)
     access.require(access.consultations_editable_by(actor), consultation, "只能修改本单位尚未发布的意见征集。")
     _apply(consultation, data)
@@ -67,6 +68,7 @@ def consultation_update(*, actor, consultation: Consultation, data: Mapping[str,
 
 @transaction.atomic
 def consultation_attachment_add(*, actor, consultation: Consultation, file, name: str = "") -> ConsultationAttachment:
+    public_pages_changed()  # after commit: the public pages show it
     consultation = _locked(consultation)
     access.require(access.consultations_editable_by(actor), consultation, "只能给本单位尚未发布的意见征集添加附件。")
     content_type = validate_attachment(file)
@@ -78,6 +80,7 @@ def consultation_attachment_add(*, actor, consultation: Consultation, file, name
 
 @transaction.atomic
 def consultation_attachment_remove(*, actor, attachment: ConsultationAttachment) -> None:
+    public_pages_changed()  # after commit: the public pages show it
     consultation = _locked(attachment.consultation)
     access.require(access.consultations_editable_by(actor), consultation, "只能删除本单位尚未发布的意见征集的附件。")
     stored_name = attachment.file.name
@@ -88,6 +91,7 @@ def consultation_attachment_remove(*, actor, attachment: ConsultationAttachment)
 @transaction.atomic
 def consultation_publish(*, actor, consultation: Consultation, today: datetime.date | None = None) -> Consultation:
     """Open the draft to the public. Its period must not already be over."""
+    public_pages_changed()  # after commit: the public pages show it
     today = today or timezone.localdate()
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能发布这项意见征集。")
@@ -138,6 +142,7 @@ def _comment_locked(*, actor, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
     """Approve a comment (it may then be shown) or set it aside (it is counted, never shown)."""
+    public_pages_changed()  # after commit: the public pages show it
     comment = _comment_locked(actor=actor, comment=comment)
     comment.state = Comment.State.APPROVED if approve else Comment.State.REJECTED
     comment.moderated_by = actor
@@ -149,6 +154,7 @@ def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
 @transaction.atomic
 def comment_mark_kind(*, actor, comment: Comment, kind: str) -> Comment:
     """The unit marks a comment as coming from a business or an association (工作要点第（五）条)."""
+    public_pages_changed()  # after commit: the public pages show it
     comment = _comment_locked(actor=actor, comment=comment)
     if kind not in Comment.Kind.values:
         raise ValidationError({"kind": "请选择提出者类型。"})
@@ -160,6 +166,7 @@ def comment_mark_kind(*, actor, comment: Comment, kind: str) -> Comment:
 @transaction.atomic
 def comment_decide(*, actor, comment: Comment, decision: str, reason: str = "") -> Comment:
     """Record whether an approved comment was adopted; not adopting (or in part) needs a reason."""
+    public_pages_changed()  # after commit: the public pages show it
     comment = _comment_locked(actor=actor, comment=comment)
     if decision not in Comment.Decision.values:
         raise ValidationError({"decision": "请选择采纳情况。"})
@@ -180,6 +187,7 @@ def consultation_feedback_publish(
     today: datetime.date | None = None,
 ) -> Consultation:  # fmt: skip
     """Publish the 意见采纳情况反馈 once the period is over and every approved comment has a decision."""
+    public_pages_changed()  # after commit: the public pages show it
     today = today or timezone.localdate()
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能发布这项意见征集的采纳情况反馈。")
@@ -218,6 +226,7 @@ def _check_document(actor, consultation: Consultation, document: Item) -> None:
 @transaction.atomic
 def consultation_link_document(*, actor, consultation: Consultation, document: Item) -> Consultation:
     """Link the final document once it is published (after the feedback, if it came later)."""
+    public_pages_changed()  # after commit: the public pages show it
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能修改这项意见征集。")
     if consultation.state == Consultation.State.DRAFT:
