@@ -91,7 +91,6 @@ def consultation_attachment_remove(*, actor, attachment: ConsultationAttachment)
 @transaction.atomic
 def consultation_publish(*, actor, consultation: Consultation, today: datetime.date | None = None) -> Consultation:
     """Open the draft to the public. Its period must not already be over."""
-    public_pages_changed()  # after commit: the public pages show it
     today = today or timezone.localdate()
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能发布这项意见征集。")
@@ -142,7 +141,6 @@ def _comment_locked(*, actor, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_moderate(*, actor, comment: Comment, approve: bool) -> Comment:
     """Approve a comment (it may then be shown) or set it aside (it is counted, never shown)."""
-    public_pages_changed()  # after commit: the public pages show it
     comment = _comment_locked(actor=actor, comment=comment)
     comment.state = Comment.State.APPROVED if approve else Comment.State.REJECTED
     comment.moderated_by = actor
@@ -187,7 +185,6 @@ def consultation_feedback_publish(
     today: datetime.date | None = None,
 ) -> Consultation:  # fmt: skip
     """Publish the 意见采纳情况反馈 once the period is over and every approved comment has a decision."""
-    public_pages_changed()  # after commit: the public pages show it
     today = today or timezone.localdate()
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能发布这项意见征集的采纳情况反馈。")
@@ -226,7 +223,6 @@ def _check_document(actor, consultation: Consultation, document: Item) -> None:
 @transaction.atomic
 def consultation_link_document(*, actor, consultation: Consultation, document: Item) -> Consultation:
     """Link the final document once it is published (after the feedback, if it came later)."""
-    public_pages_changed()  # after commit: the public pages show it
     consultation = _locked(consultation)
     access.require(access.consultations_reviewable_by(actor), consultation, "您不能修改这项意见征集。")
     if consultation.state == Consultation.State.DRAFT:

@@ -36,7 +36,6 @@ def topic_rules_apply(*, topic: Topic, actor=None) -> dict[str, int]:
     """Bring the rule placements of `topic` in line with its rules over every published item:
     new matches are added, rule placements that no longer match go (pinned ones stay), manual
     and removed entries are left alone. Returns the counts of added and dropped entries."""
-    public_pages_changed()  # after commit: the public pages show it
     if actor is not None:
         _require_office(actor)
     published = Item.objects.filter(state=Item.State.PUBLISHED)
@@ -98,7 +97,6 @@ def _audit(actor, entry: TopicEntry, change: str) -> None:
 @transaction.atomic
 def topic_entry_add(*, actor, topic: Topic, item: Item, section: TopicSection | None = None) -> TopicEntry:
     """Place an item by hand (or bring back one that was removed)."""
-    public_pages_changed()  # after commit: the public pages show it
     _require_office(actor)
     if item.state != Item.State.PUBLISHED:
         raise ValidationError({"item": "只能把已发布的信息放入专栏。"})
@@ -120,7 +118,6 @@ def topic_entry_add(*, actor, topic: Topic, item: Item, section: TopicSection | 
 @transaction.atomic
 def topic_entry_arrange(*, actor, entry: TopicEntry, pinned: bool, position: int, section: TopicSection | None = None) -> TopicEntry:
     """Pin or unpin an entry, set its order among the pinned, or move it to a sub-section."""
-    public_pages_changed()  # after commit: the public pages show it
     _require_office(actor)
     entry = TopicEntry.objects.select_for_update().select_related("topic", "item").get(pk=entry.pk)
     if section is not None and section.topic_id != entry.topic_id:
@@ -137,7 +134,6 @@ def topic_entry_arrange(*, actor, entry: TopicEntry, pinned: bool, position: int
 @transaction.atomic
 def topic_entry_remove(*, actor, entry: TopicEntry) -> TopicEntry:
     """Take an item out of the topic; the rules will not put it back."""
-    public_pages_changed()  # after commit: the public pages show it
     _require_office(actor)
     entry = TopicEntry.objects.select_for_update().select_related("topic", "item").get(pk=entry.pk)
     entry.removed, entry.pinned = True, False
