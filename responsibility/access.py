@@ -5,7 +5,14 @@ Roles are auth groups declared in `responsibility.roles`; the unit comes from `S
 from django.db.models import QuerySet
 
 from .models import Column, Unit
-from .roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER  # noqa: F401 (the names every app imports from here)
+from .roles import (  # noqa: F401 (the names every app imports from here)
+    ROLE_AUDIT_ADMIN,
+    ROLE_DISTRICT_OFFICE,
+    ROLE_EDITOR,
+    ROLE_REVIEWER,
+    ROLE_SECURITY_ADMIN,
+    ROLE_SYSTEM_ADMIN,
+)
 
 
 def _group_names(user) -> set[str]:
@@ -52,17 +59,41 @@ def columns_writable_by(user) -> QuerySet[Column]:
 
 
 def can_administer(user) -> bool:
-    """Units, columns, duties, collectives, aliases, accounts and the audit log
-    belong to the district office (区政务公开办) alone."""
+    """Units, columns, duties, collectives and aliases belong to the district office
+    (区政务公开办) alone."""
     return is_district_office(user)
 
 
+# --- 三权分立: the three administrators (GB/T 22239-2019 8.1.4.2) ----------------------
+# A superuser passes every check; it is for emergencies (`check --deploy` warns when used).
+
+
+def _holds(user, role: str) -> bool:
+    return user.is_active and (user.is_superuser or role in _group_names(user))
+
+
+def can_manage_accounts(user) -> bool:
+    """Accounts, their unit and roles: the 系统管理员."""
+    return _holds(user, ROLE_SYSTEM_ADMIN)
+
+
+def can_manage_security(user) -> bool:
+    """Password state, lockouts and second-factor resets of accounts: the 安全管理员."""
+    return _holds(user, ROLE_SECURITY_ADMIN)
+
+
+def can_read_audit_log(user) -> bool:
+    """Reading and exporting the audit log: the 审计管理员."""
+    return _holds(user, ROLE_AUDIT_ADMIN)
+
+
 def users_manageable_by(user):
-    """Accounts the user may see and change in the back office. Only a superuser
-    sees or touches superuser accounts, so the district office cannot raise itself."""
+    """Accounts the user may see in the back office (the system and the security
+    administrator). Only a superuser sees or touches superuser accounts, so no
+    administrator can raise itself."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.all()
-    if not is_district_office(user):
+    if not (can_manage_accounts(user) or can_manage_security(user)):
         return users.none()
     return users if user.is_superuser else users.filter(is_superuser=False)

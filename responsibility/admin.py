@@ -1,12 +1,15 @@
-"""The district office's back office: units, collectives, aliases, the column tree
-with its duties, staff accounts and the audit log. Nobody else reaches any of it
-(`responsibility.access.can_administer`)."""
+"""The administrators' back office. Units, collectives, aliases and the column tree
+with its duties belong to the district office (`access.can_administer`); accounts to the
+系统管理员, their security state to the 安全管理员, the audit log to the 审计管理员
+(三权分立, `access.can_manage_accounts` / `can_manage_security` / `can_read_audit_log`)."""
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.urls import path
@@ -14,38 +17,53 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from furong_portal.pagecache import PublicPagesAdminMixin
 
-from .access import can_administer, users_manageable_by
-from .audit import account_access_snapshot, account_change_record, audit_record
+from .access import (
+    can_administer,
+    can_manage_accounts,
+    can_manage_security,
+    can_read_audit_log,
+    users_manageable_by,
+)
+from .audit import account_access_snapshot, account_change_record, account_unlock, audit_record
 from .models import Alias, AuditEvent, Collective, Column, Duty, StaffProfile, Unit
-from .passwords import password_set_record
+from .passwords import password_change_demand, password_set_record
 from .resources import AuditEventResource, ColumnResource, UnitResource
+from .roles import role_conflict
 from .second_factor import second_factor_reset
 from .table_views import column_table_import_view
 
 
-class DistrictOfficeOnly:
-    """Model permissions still apply; on top of them, only the district office."""
+class RestrictedAdmin:
+    """Model permissions still apply; on top of them, only those `allowed(user)` admits."""
+
+    @staticmethod
+    def allowed(user) -> bool:
+        raise NotImplementedError
 
     def has_module_permission(self, request):
-        return can_administer(request.user) and super().has_module_permission(request)
+        return self.allowed(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return can_administer(request.user) and super().has_view_permission(request, obj)
+        return self.allowed(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return can_administer(request.user) and super().has_add_permission(request, *args)
+        return self.allowed(request.user) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return can_administer(request.user) and super().has_change_permission(request, obj)
+        return self.allowed(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return can_administer(request.user) and super().has_delete_permission(request, obj)
+        return self.allowed(request.user) and super().has_delete_permission(request, obj)
 
     def has_import_permission(self, request):
-        return can_administer(request.user) and super().has_import_permission(request)
+        return self.allowed(request.user) and super().has_import_permission(request)
 
     def has_export_permission(self, request):
-        return can_administer(request.user) and super().has_export_permission(request)
+        return self.allowed(request.user) and super().has_export_permission(request)
+
+
+class DistrictOfficeOnly(RestrictedAdmin):
+    allowed = staticmethod(can_administer)
 
 
 class AliasInline(admin.TabularInline):
@@ -142,24 +160,56 @@ admin.site.unregister(get_user_model())
 admin.site.unregister(Group)
 
 
+class AccountForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        conflict = role_conflict({group.name for group in groups})
+        if conflict:
+            raise forms.ValidationError(conflict)
+        return groups
+
+
 @admin.register(get_user_model())
-class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
+class StaffUserAdmin(RestrictedAdmin, UserAdmin):
+    """The 系统管理员 creates and changes accounts; the 安全管理员 sees them and acts on
+    their security (second factor, lockout, password change); both see no superuser."""
+
+    form = AccountForm
     inlines = (StaffProfileInline,)
     list_display = ("username", "last_name", "first_name", "unit", "roles", "is_active", "last_login")
     list_filter = ("is_active", "is_staff", "groups", "staff_profile__unit")
     list_select_related = ("staff_profile__unit",)
     search_fields = ("username", "first_name", "last_name", "email", "staff_profile__unit__name")
 
-    actions = ("second_factor_reset",)
+    actions = ("second_factor_reset", "account_unlock", "password_change_demand")
+
+    @staticmethod
+    def allowed(user) -> bool:
+        return can_manage_accounts(user) or can_manage_security(user)
+
+    def has_security_permission(self, request):
+        return can_manage_security(request.user)
 
     def get_queryset(self, request):
         return users_manageable_by(request.user).select_related("staff_profile__unit").prefetch_related("groups")
 
-    @admin.action(description="重置第二因素（手机和恢复码都丢失时；下次登录重新绑定）", permissions=("change",))
+    @admin.action(description="重置第二因素（手机和恢复码都丢失时；下次登录重新绑定）", permissions=("security",))
     def second_factor_reset(self, request, queryset):
         for account in queryset:
             second_factor_reset(account=account, actor=request.user, request=request)
         self.message_user(request, f"已重置 {len(queryset)} 个账号的第二因素，其下次登录时须重新绑定身份验证器。")
+
+    @admin.action(description="解除登录锁定", permissions=("security",))
+    def account_unlock(self, request, queryset):
+        for account in queryset:
+            account_unlock(account=account, actor=request.user, request=request)
+        self.message_user(request, f"已解除 {len(queryset)} 个账号的登录锁定。")
+
+    @admin.action(description="要求下次登录时修改密码", permissions=("security",))
+    def password_change_demand(self, request, queryset):
+        for account in queryset:
+            password_change_demand(account=account, actor=request.user, request=request)
+        self.message_user(request, f"{len(queryset)} 个账号下次登录后须先修改密码。")
 
     @admin.display(description="所属单位", ordering="staff_profile__unit__name")
     def unit(self, user):
@@ -202,9 +252,11 @@ class StaffUserAdmin(DistrictOfficeOnly, UserAdmin):
 
 
 @admin.register(Group)
-class RoleAdmin(DistrictOfficeOnly, GroupAdmin):
+class RoleAdmin(RestrictedAdmin, GroupAdmin):
     """Roles are defined in code (`responsibility.roles.ROLE_GRANTS`); the
-    district office sees them, a superuser may change them, and it is audited."""
+    系统管理员 sees them, a superuser may change them, and it is audited."""
+
+    allowed = staticmethod(can_manage_accounts)
 
     def save_model(self, request, obj, form, change):
         request._role_before = sorted(Group.objects.get(pk=obj.pk).permissions.values_list("codename", flat=True)) if change else []
@@ -221,16 +273,21 @@ class RoleAdmin(DistrictOfficeOnly, GroupAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(DistrictOfficeOnly, ExportMixin, admin.ModelAdmin):
-    """Read-only: no one adds, changes or deletes audit records through the admin."""
+class AuditEventAdmin(RestrictedAdmin, ExportMixin, admin.ModelAdmin):
+    """The 审计管理员's, read-only: no one adds, changes or deletes audit records
+    through the admin."""
 
+    allowed = staticmethod(can_read_audit_log)
     resource_classes = (AuditEventResource,)
     list_display = ("created_at", "username", "action", "outcome", "target", "ip_address")
     list_filter = ("action", "outcome", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "target", "ip_address")
     date_hierarchy = "created_at"
     list_per_page = 100
-    fields = ("created_at", "username", "actor", "action", "outcome", "target", "target_type", "target_id", "ip_address", "detail")
+    fields = (
+        "created_at", "username", "actor", "action", "outcome", "target", "target_type", "target_id", "ip_address",
+        "detail", "previous_hash", "record_hash",
+    )  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -204,7 +204,7 @@ def login_locked_until(username: str, *, now: datetime | None = None) -> datetim
     attempts = list(
         AuditEvent.objects.filter(
             username=username[:150],
-            action__in=(Action.LOGIN, Action.LOGIN_FAILED),
+            action__in=(Action.LOGIN, Action.LOGIN_FAILED, Action.ACCOUNT_UNLOCKED),
             created_at__gte=now - 2 * LOCKOUT_DURATION,
         )
         .order_by("-created_at", "-pk")
@@ -264,6 +264,14 @@ def _record_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
     action = Action.LOGIN_BLOCKED if login_locked_until(username) else Action.LOGIN_FAILED
     audit_record(action=action, username=username, outcome=Outcome.FAILURE, request=request)
+
+
+def account_unlock(*, account, actor, request=None) -> AuditEvent:
+    """The 安全管理员 lifts a lockout: the record breaks the run of failures that
+    `login_locked_until` counts (it is filed under the locked account's username)."""
+    return audit_record(
+        action=Action.ACCOUNT_UNLOCKED, actor=actor, username=account.get_username(), target=account, request=request
+    )
 
 
 # --- Account access changes ----------------------------------------------------------

@@ -10,6 +10,8 @@ from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
+from .roles import ADMIN_ROLES, role_conflict
+
 
 @register(Tags.security, deploy=True)
 def superuser_recent_login_check(app_configs=None, **kwargs):
@@ -32,4 +34,27 @@ def superuser_recent_login_check(app_configs=None, **kwargs):
             hint="日常工作请使用系统管理员、安全管理员、审计管理员账号；超级用户仅用于应急，用后停用（is_active=False）。",
             id="furong.W001",
         )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def separated_admin_roles_check(app_configs=None, **kwargs):
+    """An account given two administrator roles by other means than the admin form
+    (a shell, a raw import) is reported."""
+    try:
+        holders = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=ADMIN_ROLES)
+            .distinct()
+            .prefetch_related("groups")
+            .order_by("username")
+        )
+        conflicts = [
+            (user.username, reason) for user in holders if (reason := role_conflict({g.name for g in user.groups.all()}))
+        ]
+    except DatabaseError:
+        return []
+    return [
+        Warning(f"账号 {username}：{reason}", hint="在“用户”中只保留一个角色。", id="furong.W002")
+        for username, reason in conflicts
     ]

@@ -312,6 +312,8 @@ class AuditEvent(models.Model):
         ITEM_VALIDITY = "item_validity", "变更有效性"
         ITEMS_IMPORTED = "items_imported", "批量导入信息"
         DATA_EXPORTED = "data_exported", "导出数据"
+        ACCOUNT_UNLOCKED = "account_unlocked", "解除登录锁定"
+        PASSWORD_MUST_CHANGE = "password_must_change", "要求修改密码"
         OTP_ENROLLED = "otp_enrolled", "启用第二因素"
         OTP_VERIFIED = "otp_verified", "第二因素验证"
         OTP_RESET = "otp_reset", "重置第二因素"

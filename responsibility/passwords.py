@@ -91,3 +91,13 @@ def password_set_record(*, account, actor, request=None) -> AccountSecurity:
             detail={"must_change": security.must_change_password},
         )
     return security
+
+
+def password_change_demand(*, account, actor, request=None) -> AccountSecurity:
+    """The 安全管理员 requires `account` to change its password at the next request."""
+    with transaction.atomic():
+        security, _ = AccountSecurity.objects.select_for_update().get_or_create(user=account)
+        security.must_change_password = True
+        security.save(update_fields=("must_change_password",))
+        audit_record(action=Action.PASSWORD_MUST_CHANGE, actor=actor, target=account, request=request)
+    return security

@@ -26,6 +26,14 @@ from django.db import transaction
 ROLE_EDITOR = "信息员"
 ROLE_REVIEWER = "审核员"
 ROLE_DISTRICT_OFFICE = "区政务公开办"
+# 三权分立 (GB/T 22239-2019 8.1.4.2 and 8.1.10.4, 集中管控): accounts and configuration,
+# security policy, and the audit log are three separate administrators, none of whom
+# writes content; an account holds at most one of them and then no other role
+# (`role_conflict`).
+ROLE_SYSTEM_ADMIN = "系统管理员"
+ROLE_SECURITY_ADMIN = "安全管理员"
+ROLE_AUDIT_ADMIN = "审计管理员"
+ADMIN_ROLES = (ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN)
 
 CRUD = ("view", "add", "change", "delete")
 
@@ -98,8 +106,6 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "responsibility.alias": CRUD,
         "responsibility.column": CRUD,
         "responsibility.duty": CRUD,
-        "responsibility.staffprofile": CRUD,
-        "responsibility.auditevent": ("view",),
         # 国办发〔2019〕54号: the government office compiles and keeps the 标准目录.
         "catalogue.catalogueentry": CRUD,
         "tasks.plandocument": CRUD,
@@ -121,9 +127,23 @@ ROLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "reports.unitreturn": ("view", "add", "change"),
         "reports.appealcase": CRUD,
         "reports.annualreport": ("view", "add", "change"),
-        # Accounts are deactivated, never deleted: their history points at them.
+    },
+    # Accounts (deactivated, never deleted: their history points at them), their unit
+    # and roles; no content, no audit log.
+    ROLE_SYSTEM_ADMIN: {
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
+        "responsibility.staffprofile": CRUD,
+        "responsibility.accountsecurity": ("view",),
+    },
+    # Security policy on accounts: password state, lockouts, second-factor resets.
+    ROLE_SECURITY_ADMIN: {
+        "auth.user": ("view",),
+        "responsibility.accountsecurity": ("view", "change"),
+    },
+    # Reads and exports the audit log; changes nothing.
+    ROLE_AUDIT_ADMIN: {
+        "responsibility.auditevent": ("view",),
     },
 }
 ROLES = tuple(ROLE_GRANTS)
@@ -136,6 +156,17 @@ def role_permissions(role: str) -> set[tuple[str, str]]:
         for model_label, actions in ROLE_GRANTS[role].items()
         for action in actions
     }
+
+
+def role_conflict(role_names) -> str:
+    """Why this set of roles may not be held by one account ("" if it may)."""
+    held = [role for role in ADMIN_ROLES if role in role_names]
+    if len(held) > 1:
+        return f"三权分立：同一账号不得同时担任{'和'.join(held)}。"
+    others = sorted(set(role_names) - set(held))
+    if held and others:
+        return f"三权分立：{held[0]}账号不得同时担任其他角色（{'、'.join(others)}）。"
+    return ""
 
 
 @dataclass

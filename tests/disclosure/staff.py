@@ -5,7 +5,16 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from disclosure.models import Item
-from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, ROLES, roles_sync
+from responsibility.roles import (
+    ROLE_AUDIT_ADMIN,
+    ROLE_DISTRICT_OFFICE,
+    ROLE_EDITOR,
+    ROLE_REVIEWER,
+    ROLE_SECURITY_ADMIN,
+    ROLE_SYSTEM_ADMIN,
+    ROLES,
+    roles_sync,
+)
 from responsibility.models import Column, StaffProfile, Unit
 from tests.factories import UserFactory
 
@@ -39,6 +48,18 @@ def reviewer_of(unit: Unit, username: str = ""):
 
 def district_officer(username: str = "office"):
     return staff_user(username, unit=None, roles=(ROLE_DISTRICT_OFFICE,))
+
+
+def system_admin(username: str = "sysadmin"):
+    return staff_user(username, unit=None, roles=(ROLE_SYSTEM_ADMIN,))
+
+
+def security_admin(username: str = "secadmin"):
+    return staff_user(username, unit=None, roles=(ROLE_SECURITY_ADMIN,))
+
+
+def audit_admin(username: str = "auditor"):
+    return staff_user(username, unit=None, roles=(ROLE_AUDIT_ADMIN,))
 
 
 def unit(name: str) -> Unit:

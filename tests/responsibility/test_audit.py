@@ -12,7 +12,7 @@ from django.utils import timezone
 from responsibility.access import ROLE_EDITOR, ROLE_REVIEWER
 from responsibility.audit import LOCKOUT_DURATION, LOCKOUT_FAILURES, login_locked_until
 from responsibility.models import AuditEvent
-from tests.disclosure.staff import PASSWORD, UNIT_A, UNIT_B, district_officer, editor_of, unit
+from tests.disclosure.staff import PASSWORD, UNIT_A, UNIT_B, audit_admin, editor_of, system_admin, unit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_four_failures_and_a_success_do_not_lock(client, seed):
 
 
 def test_role_and_unit_changes_are_recorded_old_and_new(client, seed):
-    office = district_officer()
+    office = system_admin()
     account = editor_of(unit(UNIT_A), "changing")
     client.force_login(office)
     profile = account.staff_profile
@@ -87,9 +87,9 @@ def test_role_and_unit_changes_are_recorded_old_and_new(client, seed):
     assert event.detail["unit"] == [UNIT_A, UNIT_B]
 
 
-def test_password_change_by_the_office_is_recorded(client, seed):
+def test_password_change_by_the_system_administrator_is_recorded(client, seed):
     account = editor_of(unit(UNIT_A), "forgetful")
-    client.force_login(district_officer())
+    client.force_login(system_admin())
     client.post(
         reverse("admin:auth_user_password_change", args=(account.pk,)),
         {"password1": "Furong-new-pass-2020", "password2": "Furong-new-pass-2020", "usable_password": "true"},
@@ -98,7 +98,7 @@ def test_password_change_by_the_office_is_recorded(client, seed):
 
 
 def test_publications_appear_in_the_audit_log_filter_and_export(client, seed):
-    office = district_officer()
+    office = audit_admin()
     editor = editor_of(unit(UNIT_A))
     login(client, editor.username, "wrong-password")
     client.force_login(office)

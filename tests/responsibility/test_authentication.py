@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from responsibility.models import AccountSecurity, AuditEvent
 from responsibility.second_factor import recovery_codes_issue, totp_enrol_confirmed
 from responsibility.security import LAST_ACTIVITY_SESSION_KEY
-from tests.disclosure.staff import PASSWORD, UNIT_A, district_officer, editor_of, unit
+from tests.disclosure.staff import PASSWORD, UNIT_A, editor_of, security_admin, system_admin, unit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_password_younger_than_the_limit_does_not_force_a_change(client, seed,
 
 
 def test_a_password_set_by_the_office_must_be_changed_at_the_next_login(client, seed):
-    office = district_officer()
+    office = system_admin()
     account = editor_of(unit(UNIT_A))
     client.force_login(office)
     response = client.post(
@@ -167,8 +167,8 @@ def test_a_recovery_code_works_once(seed):
     assert second.get(reverse("admin:index")).status_code == 302
 
 
-def test_the_office_resets_a_lost_second_factor_and_it_is_recorded(client, seed):
-    office = district_officer()
+def test_the_security_administrator_resets_a_lost_second_factor_and_it_is_recorded(client, seed):
+    office = security_admin()
     account = editor_of(unit(UNIT_A))
     totp_enrol_confirmed(user=account)
     client.force_login(office)
