@@ -9,7 +9,8 @@ from disclosure.models import Item
 from responsibility.models import AuditEvent, Unit
 from tests.disclosure.admin_helpers import CSV_HEADER, csv_upload, export_form, item_form
 from tests.disclosure.staff import (
-    COLUMN_A, COLUMN_B, UNIT_A, UNIT_B, column, district_officer, editor_of, exempted, reviewer_of, unit,
+    COLUMN_A, COLUMN_B, UNIT_A, UNIT_B, column, audit_admin, district_officer, editor_of, exempted, reviewer_of,
+    system_admin, unit,
 )  # fmt: skip
 from tests.factories import UserFactory
 
@@ -25,6 +26,7 @@ def world(seed):
     people = {
         "editor_a": editor_of(a), "editor_a2": editor_of(a, "editor-a2"), "reviewer_a": reviewer_of(a),
         "editor_b": editor_of(b), "reviewer_b": reviewer_of(b), "office": district_officer(),
+        "sysadmin": system_admin(), "auditor": audit_admin(),
     }  # fmt: skip
     eb, rb = people["editor_b"], people["reviewer_b"]
 
@@ -244,13 +246,16 @@ def test_district_office_sees_every_unit_and_publishes_anything(client, world):
     assert Item.objects.get(pk=world["b_pending"].pk).state == Item.State.PUBLISHED
 
 
-# --- The district office's own admin -------------------------------------------------------
+# --- The district office's and the administrators' own admin -----------------------------
 
-OFFICE_ONLY = (
-    "responsibility_unit_changelist", "responsibility_collective_changelist", "responsibility_alias_changelist",
-    "responsibility_column_changelist", "responsibility_auditevent_changelist", "auth_user_changelist",
-    "auth_group_changelist", "responsibility_unit_import", "responsibility_column_export",
-)  # fmt: skip
+# page → who reaches it (三权分立: accounts are the 系统管理员's, the audit log the 审计管理员's).
+OFFICE_ONLY = {
+    "responsibility_unit_changelist": "office", "responsibility_collective_changelist": "office",
+    "responsibility_alias_changelist": "office", "responsibility_column_changelist": "office",
+    "responsibility_unit_import": "office", "responsibility_column_export": "office",
+    "responsibility_auditevent_changelist": "auditor", "auth_user_changelist": "sysadmin",
+    "auth_group_changelist": "sysadmin",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ("editor_a", "reviewer_a"))
@@ -261,9 +266,11 @@ def test_unit_accounts_never_reach_the_offices_admin(client, world, role, name):
 
 
 @pytest.mark.parametrize("name", OFFICE_ONLY)
-def test_district_office_reaches_its_admin(client, world, name):
-    client.force_login(world["office"])
-    assert client.get(reverse(f"admin:{name}")).status_code == 200
+def test_each_page_is_reached_by_its_owner_alone(client, world, name):
+    owner = OFFICE_ONLY[name]
+    for role in ("office", "sysadmin", "auditor"):
+        client.force_login(world[role])
+        assert client.get(reverse(f"admin:{name}")).status_code == (200 if role == owner else 403), role
 
 
 @pytest.mark.parametrize("role", ("editor_a", "reviewer_a"))
@@ -278,9 +285,9 @@ def test_forged_post_to_units_and_accounts_fails(client, world, role):
     assert not type(victim).objects.filter(username="hijacked").exists()
 
 
-def test_district_office_cannot_touch_superusers_or_grant_superuser(client, world):
+def test_the_system_administrator_cannot_touch_superusers_or_grant_superuser(client, world):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(world["office"])
+    client.force_login(world["sysadmin"])
     assert client.get(reverse("admin:auth_user_change", args=(root.pk,))).status_code == 302
     page = client.get(reverse("admin:auth_user_change", args=(world["editor_b"].pk,))).content.decode()
     assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
