@@ -61,6 +61,8 @@ def environment(args) -> dict[str, str]:
         "DATABASE_URL": args.database_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-not-for-production",
+        "PERSONAL_DATA_KEYS": "bench:000102030405060708090a0b0c0d0e0f",
+        "PERSONAL_DATA_DIGEST_KEY": "101112131415161718191a1b1c1d1e1f101112131415161718191a1b1c1d1e1f",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "MEDIA_ROOT": str(WORK / "media"),

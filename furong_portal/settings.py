@@ -5,11 +5,14 @@ environment in the first section below; the rest is the same everywhere.
 """
 
 import ipaddress
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from furong_portal import personal_data
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +34,20 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-furong-portal"
+
+# 个人信息 at rest: SM4 keys "id:hex32,id:hex32" (the first encrypts; the others still decrypt
+# until `manage.py personal_data_rekey` has moved everything to the first) and the HMAC-SM3 key
+# of the lookup digests (furong_portal/personal_data.py). Development derives both from SECRET_KEY.
+_personal_data_keys = os.environ.get("PERSONAL_DATA_KEYS", "")
+_personal_data_digest_key = os.environ.get("PERSONAL_DATA_DIGEST_KEY", "")
+if not (_personal_data_keys and _personal_data_digest_key):
+    if not DEBUG:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEYS and PERSONAL_DATA_DIGEST_KEY must be set when DEBUG is off.")
+    _development = hashlib.sha256(f"furong-personal-data:{SECRET_KEY}".encode()).hexdigest()
+    _personal_data_keys = _personal_data_keys or f"dev:{_development[:32]}"
+    _personal_data_digest_key = _personal_data_digest_key or _development[32:]
+PERSONAL_DATA_KEYS = personal_data.parse_key_ring(_personal_data_keys)
+PERSONAL_DATA_DIGEST_KEY = bytes.fromhex(_personal_data_digest_key)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -205,6 +222,9 @@ REQUESTS_RATE_LIMITS = {
     # Searches the page cache could not answer: each costs a query over the whole collection.
     "search_per_ip": (int(os.environ.get("SEARCHES_PER_IP_MINUTE", "30")), 60),
 }
+# 个人信息保护法 第十九条: applicants' identity numbers and contact details are erased this many
+# years after their request was closed (`manage.py requests_erase_personal_data`, daily).
+REQUESTS_PERSONAL_DATA_YEARS = int(os.environ.get("REQUESTS_PERSONAL_DATA_YEARS", "5"))
 
 # --- Reverse proxy ---------------------------------------------------------------
 

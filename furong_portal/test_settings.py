@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# Two SM4 keys, so that reading values under an older key is exercised too.
+os.environ.setdefault("PERSONAL_DATA_KEYS", "t2:00112233445566778899aabbccddeeff,t1:ffeeddccbbaa99887766554433221100")
+os.environ.setdefault("PERSONAL_DATA_DIGEST_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0")
 
 from furong_portal.settings import *  # noqa: E402,F403
 

@@ -21,7 +21,8 @@ def test_every_model_change_has_a_committed_migration():
 
 
 def run_manage(*args, **env):
-    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    unset = {"DEBUG", "SECRET_KEY", "PERSONAL_DATA_KEYS", "PERSONAL_DATA_DIGEST_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     environment.update(DJANGO_SETTINGS_MODULE="furong_portal.settings", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
@@ -32,8 +33,15 @@ def test_production_settings_pass_the_deploy_checks():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
         SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="gov.furong.example",
+        PERSONAL_DATA_KEYS=f"1:{secrets.token_hex(16)}", PERSONAL_DATA_DIGEST_KEY=secrets.token_hex(32),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_personal_data_keys():
+    result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="gov.furong.example")
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_KEYS and PERSONAL_DATA_DIGEST_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -17,12 +17,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from furong_portal.personal_data import sm3_keyed_digest
 from responsibility import access
+from responsibility.audit import audit_record
+from responsibility.models import AuditEvent
 
 from . import forms as request_forms
 from . import services
 from .exports import export_queryset, requests_xlsx
-from .identity import mask_id_number, mask_person_name
+from . import identity
+from .identity import mask_address, mask_email, mask_id_number, mask_person_name, mask_phone
 from .models import (
     AT_RISK_WORKING_DAYS,
     OPEN_STATES,
@@ -203,6 +207,16 @@ APPLICANT_FIELDS = (
 )
 
 
+# The applicant's identity and contact fields and what the change page shows instead.
+MASKED_FIELDS = {
+    name: f"{name}_masked" for name in ("applicant_name", "id_number", "contact_person", "phone", "email", "address")
+}
+PERSONAL_QUERY = "personal"
+PERSONAL_REVEAL_HINT = format_html(
+    '已脱敏显示。<a href="?{}=full">查看完整个人信息</a>（每次查看都记入审计日志）。', PERSONAL_QUERY
+)
+
+
 @admin.register(InformationRequest)
 class InformationRequestAdmin(admin.ModelAdmin):
     list_display = ("number", "received_on", "channel", "applicant_masked", "unit_display", "state")
@@ -232,6 +246,14 @@ class InformationRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return requests_visible_to(request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        """The identity number is stored encrypted: it is found by its keyed digest, exactly."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = identity.normalise(search_term)
+        if term:
+            results |= queryset.filter(id_number_digest=sm3_keyed_digest(term))
+        return results, may_have_duplicates
+
     def has_module_permission(self, request):
         return can_handle_requests(request.user) and super().has_module_permission(request)
 
@@ -248,7 +270,53 @@ class InformationRequestAdmin(admin.ModelAdmin):
         return False  # every request and every step is kept
 
     def get_readonly_fields(self, request, obj=None):
-        return [field for _, options in self.fieldsets for field in options["fields"]]
+        return [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
+
+    # --- Personal data: masked unless asked for, and every full view audited ----------
+    # 个人信息保护法 第五十一条 / GB/T 22239-2019 8.1.4.11: shown in full only on request
+    # to those who handle the request, and each full view recorded.
+
+    def _personal_revealed(self, request) -> bool:
+        return request.GET.get(PERSONAL_QUERY) == "full"
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self._personal_revealed(request):
+            return self.fieldsets
+        return tuple(
+            (
+                title,
+                {
+                    **options,
+                    "fields": tuple(MASKED_FIELDS.get(name, name) for name in options["fields"]),
+                    **({"description": PERSONAL_REVEAL_HINT} if options["fields"] == APPLICANT_FIELDS else {}),
+                },
+            )
+            for title, options in self.fieldsets
+        )
+
+    @admin.display(description="姓名或名称")
+    def applicant_name_masked(self, obj):
+        return obj.applicant_name if obj.applicant_kind == ApplicantKind.ORGANISATION else mask_person_name(obj.applicant_name)
+
+    @admin.display(description="证件号码")
+    def id_number_masked(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description="联系人")
+    def contact_person_masked(self, obj):
+        return mask_person_name(obj.contact_person)
+
+    @admin.display(description="联系电话")
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description="电子邮箱")
+    def email_masked(self, obj):
+        return mask_email(obj.email)
+
+    @admin.display(description="通信地址")
+    def address_masked(self, obj):
+        return mask_address(obj.address)
 
     # --- The list ------------------------------------------------------------
 
@@ -311,6 +379,11 @@ class InformationRequestAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        if obj is not None and self._personal_revealed(request) and self.has_view_permission(request, obj):
+            audit_record(
+                action=AuditEvent.Action.PERSONAL_DATA_VIEWED, actor=request.user, target=obj, request=request,
+                detail={"fields": list(MASKED_FIELDS)},
+            )  # fmt: skip
         extra_context = {
             **(extra_context or {}),
             "show_save": False,
@@ -384,12 +457,18 @@ class InformationRequestAdmin(admin.ModelAdmin):
             first, last = form.cleaned_data["first"], form.cleaned_data["last"]
             # Only the district office may take identity data out, whatever the query says.
             include_identity = form.cleaned_data["include_identity"] and access.is_district_office(request.user)
+            rows = export_queryset(requests_visible_to(request.user), first, last)
             content = requests_xlsx(
-                export_queryset(requests_visible_to(request.user), first, last),
+                rows,
                 include_identity=include_identity,
                 today=timezone.localdate(),
                 title=f"政府信息公开申请 {first:%Y-%m-%d} 至 {last:%Y-%m-%d}（导出于 {timezone.localtime():%Y-%m-%d %H:%M}）",
             )
+            audit_record(
+                action=AuditEvent.Action.DATA_EXPORTED, actor=request.user, target="政府信息公开申请", request=request,
+                detail={"first": first.isoformat(), "last": last.isoformat(), "identity": include_identity,
+                        "rows": len(rows)},
+            )  # fmt: skip
             response = HttpResponse(
                 content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )

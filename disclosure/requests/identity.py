@@ -59,6 +59,12 @@ def mask_person_name(name: str) -> str:
     return mask_middle(name, 1, 0)
 
 
+def mask_address(address: str) -> str:
+    """The district and street stay readable, the house number does not."""
+    address = address or ""
+    return address[:6] + "*" * min(len(address) - 6, 8) if len(address) > 6 else mask_middle(address, 1, 0)
+
+
 def mask_email(email: str) -> str:
     local, at, domain = (email or "").partition("@")
     return f"{mask_middle(local, 1, 0)}{at}{domain}" if at else mask_middle(local, 1, 0)

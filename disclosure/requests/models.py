@@ -1,13 +1,16 @@
 """Requests for government information (依申请公开), their history, third-party consultations,
 and the office's holiday calendar that working-day deadlines are counted on."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from furong_portal.personal_data import SM4EncryptedField
 from responsibility.models import Unit
 
 from . import identity
@@ -201,11 +204,20 @@ class InformationRequest(models.Model):
     organisation_type = models.CharField("法人或其他组织类型", max_length=16, choices=OrganisationType.choices, blank=True)
     applicant_name = models.CharField("姓名或名称", max_length=100)
     id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices)
-    id_number = models.CharField("证件号码", max_length=30)
-    contact_person = models.CharField("联系人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
-    email = models.EmailField("电子邮箱", max_length=254, blank=True)
-    address = models.CharField("通信地址", max_length=200, blank=True)
+    # 个人信息 encrypted at rest with SM4 (furong_portal/personal_data.py); the identity number
+    # is also kept as a keyed SM3 digest for exact lookups (same applicant, per-identity limits).
+    id_number = SM4EncryptedField("证件号码", max_length=30)
+    id_number_digest = models.CharField("证件号码摘要", max_length=64, blank=True, editable=False, db_index=True)
+    contact_person = SM4EncryptedField("联系人", max_length=50, blank=True)
+    phone = SM4EncryptedField("联系电话", max_length=30, blank=True)
+    email = SM4EncryptedField(
+        "电子邮箱", max_length=254, blank=True, validators=[validate_email], form_class=forms.EmailField
+    )
+    address = SM4EncryptedField("通信地址", max_length=200, blank=True)
+    personal_data_erased_on = models.DateField(
+        "个人信息删除日期", null=True, blank=True, editable=False,
+        help_text="办结满保存期限后，申请人的证件号码和联系方式被删除（个人信息保护法 第十九条、第四十七条）。",
+    )  # fmt: skip
     postcode = models.CharField("邮政编码", max_length=6, blank=True)
 
     description = models.TextField("所需信息的内容描述", max_length=2000)

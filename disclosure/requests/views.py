@@ -10,8 +10,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from furong_portal.client_ip import client_ip
+from furong_portal.personal_data import sm3_keyed_digest
 
-from . import ratelimit
+from . import identity, ratelimit
 from .forms import CorrectionForm, LookupForm, PublicRequestForm, issue_form_token
 from .models import (
     ANSWER_WORKING_DAYS,
@@ -97,7 +98,8 @@ class ApplyView(View):
         if not form.is_valid():
             form.renew_token_if_expired()
             return self._render(request, form)
-        identity_key = f"{form.cleaned_data['id_type']}:{form.cleaned_data['id_number'].upper()}"
+        # The keyed SM3 digest: the same one the request row keeps for exact lookups.
+        identity_key = f"{form.cleaned_data['id_type']}:{sm3_keyed_digest(identity.normalise(form.cleaned_data['id_number']))}"
         if ratelimit.exceeded("submit_per_identity", identity_key):
             form.add_error(None, "同一证件今日提交的申请已达上限，请明日再提交；如有急需，请联系区政务公开办。")
             return self._render(request, form, status=429)

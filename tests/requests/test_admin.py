@@ -38,7 +38,9 @@ def test_unit_staff_see_only_their_units_requests_masked(client, unit_a, unit_b,
     assert "430***********1234" in html and VALID_ID not in html and "张*" in html
     assert client.get(reverse("admin:requests_informationrequest_change", args=(theirs.pk,))).status_code == 302
     detail = client.get(reverse("admin:requests_informationrequest_change", args=(mine.pk,))).content.decode()
-    assert VALID_ID in detail  # the handling unit sees the identity in full
+    assert VALID_ID not in detail and "430***********1234" in detail  # masked until asked for
+    url = reverse("admin:requests_informationrequest_change", args=(mine.pk,))
+    assert VALID_ID in client.get(url, {"personal": "full"}).content.decode()  # the handling unit may, audited
 
 
 def test_district_office_sees_all(client, unit_a, unit_b, office, file_request):

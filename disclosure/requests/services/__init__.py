@@ -26,6 +26,7 @@ from .daily import (
 from .fees import fee_quote, request_fee_notice, request_fee_paid
 from .holidays import holiday_day_delete, holiday_day_save, holidays_prefill
 from .intake import APPLICATION_FIELDS, request_register, request_submit
+from .personal_data import requests_personal_data_erase, requests_personal_data_rekey
 from .procedure import (
     request_accept,
     request_answer,
@@ -39,6 +40,8 @@ from .procedure import (
 )
 
 __all__ = [
+    "requests_personal_data_erase",
+    "requests_personal_data_rekey",
     "APPLICANT_LABEL",
     "APPLICATION_FIELDS",
     "QUERY_CODE_ALPHABET",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from furong_portal.personal_data import sm3_keyed_digest
 from responsibility import access
 
 from .. import identity
@@ -75,6 +76,7 @@ def _create(*, details: dict[str, Any], channel: Channel, received_on: dt.date, 
         created_by=actor,
     )
     request.id_number = identity.normalise(request.id_number)
+    request.id_number_digest = sm3_keyed_digest(request.id_number)
     request.number = _issue_number(received_on.year)
     _check(request, exclude=["due_on"])
     calendar = WorkCalendar()
