@@ -67,14 +67,14 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("responsibility", "0006_merge_unit_code_audit_chain"),
+        ("responsibility", "0007_audit_actions_topics_consultations"),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='auditevent',
             name='action',
-            field=models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('login_blocked', '账号锁定期间尝试登录'), ('logout', '退出登录'), ('account_created', '创建账号'), ('account_changed', '修改账号权限'), ('account_deleted', '删除账号'), ('password_changed', '修改密码'), ('group_changed', '修改角色权限'), ('item_published', '发布信息'), ('item_scheduled', '定时发布信息'), ('item_withdrawn', '撤回信息'), ('item_validity', '变更有效性'), ('items_imported', '批量导入信息'), ('data_exported', '导出数据'), ('account_unlocked', '解除登录锁定'), ('password_must_change', '要求修改密码'), ('otp_enrolled', '启用第二因素'), ('otp_verified', '第二因素验证'), ('otp_reset', '重置第二因素'), ('session_expired', '闲置超时退出'), ('personal_data_viewed', '查看完整个人信息'), ('personal_data_erased', '删除到期个人信息'), ('audit_pruned', '清理到期审计日志')], max_length=20, verbose_name='事件'),
+            field=models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('login_blocked', '账号锁定期间尝试登录'), ('logout', '退出登录'), ('account_created', '创建账号'), ('account_changed', '修改账号权限'), ('account_deleted', '删除账号'), ('password_changed', '修改密码'), ('group_changed', '修改角色权限'), ('item_published', '发布信息'), ('item_scheduled', '定时发布信息'), ('item_withdrawn', '撤回信息'), ('item_validity', '变更有效性'), ('items_imported', '批量导入信息'), ('data_exported', '导出数据'), ('account_unlocked', '解除登录锁定'), ('password_must_change', '要求修改密码'), ('otp_enrolled', '启用第二因素'), ('otp_verified', '第二因素验证'), ('otp_reset', '重置第二因素'), ('session_expired', '闲置超时退出'), ('personal_data_viewed', '查看完整个人信息'), ('personal_data_erased', '删除到期个人信息'), ('audit_pruned', '清理到期审计日志'), ('interp_exempted', '登记解读豁免'), ('topic_changed', '修改专栏'), ('consult_published', '发布意见征集'), ('feedback_published', '发布意见采纳情况反馈')], max_length=20, verbose_name='事件'),
         ),
         migrations.RunPython(separate, join),
     ]
