@@ -74,6 +74,7 @@ def browser_second_factor(page, user):
         page.reload()  # the page offered enrolment; now it asks for a code
     page.get_by_label("验证码").fill(recovery_codes_issue(user=user)[0])
     page.get_by_role("button", name="验证").click()
+    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture(autouse=True)
