@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("responsibility", "0007_audit_actions_topics_consultations"),
+        ("responsibility", "0008_unit_contacts"),
     ]
 
     operations = [
