@@ -45,7 +45,7 @@ def encrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0004_due_on_provisional'),
+        ('requests', '0006_fee_notices'),
     ]
 
     operations = [
