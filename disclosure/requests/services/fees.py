@@ -22,11 +22,13 @@ from .common import (
 
 
 def applicant_request_number(request: InformationRequest) -> int:
-    """Which request of its applicant (same identity document) in its calendar month this is."""
+    """Which request of its applicant (same identity document) in its calendar month this is.
+    The identity number is stored encrypted; it is matched by its keyed SM3 digest."""
     month_start = request.received_on.replace(day=1)
     return (
         InformationRequest.objects.filter(
-            id_type=request.id_type, id_number=request.id_number, received_on__gte=month_start, received_on__lte=request.received_on
+            id_type=request.id_type, id_number_digest=request.id_number_digest,
+            received_on__gte=month_start, received_on__lte=request.received_on,
         )
         .exclude(received_on=request.received_on, pk__gt=request.pk)
         .count()
