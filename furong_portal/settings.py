@@ -69,6 +69,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "prepare_threshold": 5,
     }
 
+# SQLite (the two-command setup) under a few simultaneous writes: WAL lets readers go on while
+# one connection writes, writers wait up to 20 s for each other instead of failing with
+# "database is locked", and every transaction takes the write lock when it begins (IMMEDIATE),
+# so a read-then-write transaction never deadlocks on upgrading its lock.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+
 # A shared cache (Redis) is optional; local memory is the default.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -225,6 +237,13 @@ REQUESTS_RATE_LIMITS = {
 # 个人信息保护法 第十九条: applicants' identity numbers and contact details are erased this many
 # years after their request was closed (`manage.py requests_erase_personal_data`, daily).
 REQUESTS_PERSONAL_DATA_YEARS = int(os.environ.get("REQUESTS_PERSONAL_DATA_YEARS", "5"))
+
+# --- Spreadsheets -----------------------------------------------------------------
+
+# The admin's import and export offer csv and xlsx only, both escaping formula-leading text.
+from furong_portal.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402 (a settings value is a class here)
+
+IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 # --- Reverse proxy ---------------------------------------------------------------
 

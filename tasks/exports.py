@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from furong_portal.spreadsheets import row_safe
+
 from .selectors import CompletionMatrix, UnitScorecard
 
 HEADER_FONT = Font(bold=True)
@@ -28,7 +30,7 @@ SCORECARD_COLUMNS = (
 
 
 def _header(sheet, titles) -> None:
-    sheet.append(list(titles))
+    sheet.append(row_safe(titles))
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -40,7 +42,7 @@ def office_workbook(*, matrix: CompletionMatrix, scorecards: list[UnitScorecard]
     sheet.title = "完成情况矩阵"
     _header(sheet, ["责任单位", *(f"（{p.point.chinese_number}）{p.point.title}" for p in matrix.progress)])
     for row in matrix.rows:
-        sheet.append([row.unit.name, *(task.get_state_display() if task else "" for task in row.cells)])
+        sheet.append(row_safe([row.unit.name, *(task.get_state_display() if task else "" for task in row.cells)]))
     sheet.append(["要点完成度（%）", *(p.percent if p.percent is not None else "未分解任务" for p in matrix.progress)])
     sheet.append(["要点状态", *(p.schedule_label for p in matrix.progress)])
     sheet.freeze_panes = "B2"
@@ -51,7 +53,7 @@ def office_workbook(*, matrix: CompletionMatrix, scorecards: list[UnitScorecard]
     cards = workbook.create_sheet("单位记分卡")
     _header(cards, (title for title, _value in SCORECARD_COLUMNS))
     for card in scorecards:
-        cards.append([value(card) for _title, value in SCORECARD_COLUMNS])
+        cards.append(row_safe(value(card) for _title, value in SCORECARD_COLUMNS))
     cards.freeze_panes = "B2"
     cards.column_dimensions["A"].width = 28
     cards.append([])

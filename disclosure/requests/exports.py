@@ -9,6 +9,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from furong_portal.spreadsheets import row_safe
+
 from .selectors import deadline_status
 from .workdays import WorkCalendar
 
@@ -56,7 +58,7 @@ def requests_xlsx(requests, *, include_identity: bool, today: dt.date, title: st
     calendar = WorkCalendar()
     for request in requests:
         status = deadline_status(request, today=today, calendar=calendar)
-        sheet.append([value(request, status) for _, value in columns])
+        sheet.append(row_safe(value(request, status) for _, value in columns))
     for index, (label, _) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(label) * 2 + 2)
         for cell in sheet[get_column_letter(index)][2:]:

@@ -121,3 +121,13 @@ def test_the_office_syncs_tasks_from_the_work_point_admin(played, office_client)
         {"action": "tasks_sync", "_selected_action": [played.p1.pk, played.p2.pk]},
     )
     assert WorkPoint.objects.get(pk=played.p1.pk).tasks.filter(unit=played.c).exists()
+
+
+def test_export_writes_a_formula_leading_unit_name_as_text(played, office_client):
+    from responsibility.models import Unit
+
+    Unit.objects.filter(name="甲单位").update(name="=1+1甲单位")
+    workbook = load_workbook(BytesIO(get(office_client, "tasks_office_export").content))
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert workbook["完成情况矩阵"]["A2"].value == "'=1+1甲单位"
