@@ -30,11 +30,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from furong_portal.pagecache import public_pages_changed
-from responsibility.models import Column, Duty, Unit
+from responsibility.answering import column_answering_units
+from responsibility.models import Column, Unit
 
 from .models import Attachment, Genre, IndexSequence, Item, NormativeKind, Theme
 from .sanitize import sanitize_html
@@ -166,19 +166,9 @@ class DemoSummary:
 
 
 def leaf_columns_with_units() -> list[tuple[Column, list[Unit]]]:
-    """Every leaf column with the units its duties name, collectives resolved."""
-    duties = Duty.objects.select_related("unit", "collective").prefetch_related(
-        Prefetch("collective__members", queryset=Unit.objects.filter(is_active=True))
-    )
-    leaves = Column.objects.leaves().prefetch_related(Prefetch("duties", queryset=duties)).order_by("pk")
-    result = []
-    for column in leaves:
-        units: dict[int, Unit] = {}
-        for duty in column.duties.all():
-            members = [duty.unit] if duty.unit_id else list(duty.collective.members.all())
-            units.update((unit.pk, unit) for unit in members if unit.is_active)
-        result.append((column, list(units.values())))
-    return result
+    """Every leaf column with the active units answering for it."""
+    answering = column_answering_units()
+    return [(column, answering.get(column.pk, [])) for column in Column.objects.leaves().order_by("pk")]
 
 
 def doc_prefix(unit: Unit) -> str:

@@ -41,6 +41,29 @@ def unit_of(user) -> Unit | None:
     return profile.unit if profile else None
 
 
+def is_unit_staff(user) -> bool:
+    """The one definition of a unit's staff: an active back-office account with a unit,
+    acting as its 信息员 or 审核员."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and unit_of(user) is not None
+        and (is_editor(user) or is_reviewer(user))
+    )
+
+
+def unit_staff(unit: Unit):
+    """The accounts `is_unit_staff` holds for, acting for `unit`."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, staff_profile__unit=unit, groups__name__in=(ROLE_EDITOR, ROLE_REVIEWER))
+        .distinct()
+    )
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
     if is_district_office(user):
         return Unit.objects.all()

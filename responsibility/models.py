@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .codes import institution_code, institution_code_error
 
@@ -140,6 +140,15 @@ class ColumnQuerySet(models.QuerySet):
         )
 
 
+class Freshness(models.TextChoices):
+    """How up to date a column is: the one definition, `Column.freshness_on`."""
+
+    EMPTY = "empty", "空白栏目"
+    STALE = "stale", "未及时更新"
+    FRESH = "fresh", "正常"
+    ON_CHANGE = "on_change", "有变化时更新"
+
+
 class Column(models.Model):
     """A node of the platform's column tree (一级/二级/三级标题)."""
 
@@ -197,15 +206,19 @@ class Column(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def fresh_until(self, last: date) -> date | None:
+    def fresh_until(self, last: date, *, cycle_days: int | None = None) -> date | None:
         """The last day on which a column whose newest item is of `last` (local date) still
-        counts as updated (国办秘函〔2019〕19号); None for columns updated on change."""
-        if self.stale_after_days is None:
-            return None
-        months = self.CYCLE_MONTHS.get(self.update_cycle)
-        if months and self.stale_after_days == self.CYCLE_DAYS[self.update_cycle]:
-            return add_months(last, months)
-        return last + timedelta(days=self.stale_after_days)
+        counts as updated (国办秘函〔2019〕19号), or the sooner end of a 标准目录 period of
+        `cycle_days`; None for columns updated on change without such a period."""
+        own = None
+        if self.stale_after_days is not None:
+            months = self.CYCLE_MONTHS.get(self.update_cycle)
+            if months and self.stale_after_days == self.CYCLE_DAYS[self.update_cycle]:
+                own = add_months(last, months)
+            else:
+                own = last + timedelta(days=self.stale_after_days)
+        by_catalogue = last + timedelta(days=cycle_days) if cycle_days else None
+        return min(filter(None, (own, by_catalogue)), default=None)
 
     @property
     def update_requirement(self) -> str:
@@ -222,6 +235,17 @@ class Column(models.Model):
         if self.stale_after_days is None:
             return False
         return last is None or today > self.fresh_until(last)
+
+    def freshness_on(self, last_published_at, *, today, cycle_days: int | None = None) -> str:
+        """A column's freshness, the one definition: empty with nothing published; stale after
+        `fresh_until` (Beijing dates); "on change" without any cycle. The office's freshness
+        report reads this (with the 标准目录 period), a unit's start page `is_stale_on`."""
+        if last_published_at is None:
+            return Freshness.EMPTY
+        until = self.fresh_until(timezone.localdate(last_published_at), cycle_days=cycle_days)
+        if until is None:
+            return Freshness.ON_CHANGE
+        return Freshness.STALE if today > until else Freshness.FRESH
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:column", args=(self.slug,))

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from responsibility.access import is_district_office, is_editor, is_reviewer, unit_of
+from responsibility.access import is_district_office, is_unit_staff, unit_of
 
 from .models import Task
 
@@ -24,15 +24,6 @@ class Action:
 def is_office_staff(user) -> bool:
     """District-office staff who may open the back office (dashboards, reviews, settings)."""
     return user.is_authenticated and user.is_staff and is_district_office(user)
-
-
-def is_unit_staff(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_staff
-        and unit_of(user) is not None
-        and (is_editor(user) or is_reviewer(user))
-    )
 
 
 def can_use_tasks(user) -> bool:

@@ -17,15 +17,15 @@ update requirement; the office's view shows each column's 公开时限 beside it
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db import models
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from disclosure.models import Item
+from responsibility.answering import column_answering_units
 from responsibility.catalogue.models import CatalogueEntry
-from responsibility.models import Collective, Column, Duty, Unit
+from responsibility.models import Column, Freshness, Unit
 
 # 国办秘函〔2019〕19号 thresholds.
 STALE_COLUMNS_LIMIT = 5
@@ -34,13 +34,6 @@ EMPTY_COLUMNS_LIMIT = 5
 HOME_STALE_AFTER_DAYS = 14
 # The cycles the "≥5 stale columns" rule counts; the "≥10" rule counts every cycle.
 SHORT_CYCLES = (Column.UpdateCycle.NEWS, Column.UpdateCycle.NOTICES)
-
-
-class Freshness(models.TextChoices):
-    EMPTY = "empty", "空白栏目"
-    STALE = "stale", "未及时更新"
-    FRESH = "fresh", "正常"
-    ON_CHANGE = "on_change", "有变化时更新"
 
 
 @dataclass
@@ -74,9 +67,7 @@ class ColumnFreshness:
         and its 标准目录 period; None for an empty column or one updated on change."""
         if self.last_published_at is None:
             return None
-        last = timezone.localdate(self.last_published_at)
-        by_catalogue = last + timedelta(days=self.cycle_days) if self.cycle_days else None
-        return min(filter(None, (self.column.fresh_until(last), by_catalogue)), default=None)
+        return self.column.fresh_until(timezone.localdate(self.last_published_at), cycle_days=self.cycle_days)
 
     @property
     def requirement(self) -> str:
@@ -173,24 +164,6 @@ def _days_between(moment: datetime | None, today: date) -> int | None:
     return None if moment is None else (today - timezone.localdate(moment)).days
 
 
-def _responsible_units() -> dict[int, list[Unit]]:
-    """Active units answering for each column with a duty: named in it, or members of
-    a collective named in it. Columns without a duty are absent."""
-    active = {unit.pk: unit for unit in Unit.objects.filter(is_active=True)}
-    members = defaultdict(list)
-    for collective_id, unit_id in Collective.members.through.objects.values_list("collective_id", "unit_id"):
-        members[collective_id].append(unit_id)
-    responsible: dict[int, dict[int, Unit]] = defaultdict(dict)
-    for column_id, unit_id, collective_id in Duty.objects.values_list("column_id", "unit_id", "collective_id"):
-        column_units = responsible[column_id]
-        for candidate in [unit_id] if unit_id else members[collective_id]:
-            if candidate in active:
-                column_units[candidate] = active[candidate]
-    return {
-        column_id: sorted(found.values(), key=lambda u: (u.order, u.name)) for column_id, found in responsible.items()
-    }
-
-
 def column_freshness(*, today: date | None = None, now: datetime | None = None) -> FreshnessReport:
     """Freshness of every column as of `today`, from six queries whatever the size."""
     today = today or timezone.localdate()
@@ -207,7 +180,7 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
         .values("column_id")
         .annotate(count=Count("pk"), last=Max("published_at"))
     }
-    responsible = _responsible_units()
+    responsible = column_answering_units()
     time_limits: dict[int, dict[str, None]] = defaultdict(dict)
     cycles: dict[int, int] = {}
     for column_id, time_limit, cycle_days in CatalogueEntry.objects.values_list("column_id", "time_limit", "cycle_days"):
@@ -243,14 +216,7 @@ def column_freshness(*, today: date | None = None, now: datetime | None = None) 
             cycle_days=cycles.get(column.pk),
             time_limits=list(time_limits[column.pk]),
         )
-        if last is None:
-            entry.status = Freshness.EMPTY
-        elif entry.fresh_until is None:
-            entry.status = Freshness.ON_CHANGE
-        elif today > entry.fresh_until:
-            entry.status = Freshness.STALE
-        else:
-            entry.status = Freshness.FRESH
+        entry.status = column.freshness_on(last, today=today, cycle_days=entry.cycle_days)
         entries.append(entry)
     report = FreshnessReport(today=today, columns=entries)
     for entry in report.assessed:

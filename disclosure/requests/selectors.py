@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from responsibility import access
+from responsibility.answering import units_answering_for
 from responsibility.models import Column, Unit
 
 from .models import (
@@ -28,11 +29,7 @@ REQUESTS_COLUMN_NUMBER = "五"
 
 def can_handle_requests(user) -> bool:
     """District office, or a unit's editor or reviewer."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if access.is_district_office(user):
-        return True
-    return access.unit_of(user) is not None and (access.is_editor(user) or access.is_reviewer(user))
+    return user.is_authenticated and (access.is_district_office(user) or access.is_unit_staff(user))
 
 
 def requests_visible_to(user) -> QuerySet[InformationRequest]:
@@ -55,9 +52,7 @@ def addressable_units() -> QuerySet[Unit]:
     column = Column.objects.filter(parent__isnull=True, number=REQUESTS_COLUMN_NUMBER).first()
     if column is None:
         return Unit.objects.none()
-    return Unit.objects.filter(is_active=True).filter(
-        Q(duties__column=column) | Q(collectives__duties__column=column)
-    ).distinct()
+    return units_answering_for(column)
 
 
 def assignable_units(user) -> QuerySet[Unit]:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from furong_portal.pagecache import public_pages_changed
+from responsibility.answering import party_units
 
 from ..models import CarryOver, PlanDocument, Task, WorkPoint, WorkPointParty, WorkPointSetting, check_due_on
 
@@ -54,11 +55,8 @@ def work_point_assignments(work_point: WorkPoint) -> dict[int, tuple[str, str]]:
     claims: dict[int, tuple[str, str, bool]] = {}
     for party in work_point.parties.select_related("unit", "collective"):
         direct = party.unit_id is not None
-        units = [party.unit] if direct else party.collective.members.all()
         claim = (party.role, party.printed_name, direct)
-        for unit in units:
-            if not unit.is_active:
-                continue
+        for unit in party_units(unit=party.unit, collective=party.collective):
             known = claims.get(unit.pk)
             if known is None or _claim_strength(claim) > _claim_strength(known):
                 claims[unit.pk] = claim

@@ -49,7 +49,7 @@ def _overdue_recipients(unit: Unit | None) -> list[str]:
         addresses = list(users.filter(groups__name=access.ROLE_DISTRICT_OFFICE).values_list("email", flat=True))
     else:
         addresses = [unit.email] if unit.email else []
-        addresses += list(users.filter(staff_profile__unit=unit).values_list("email", flat=True))
+        addresses += list(access.unit_staff(unit).exclude(email="").values_list("email", flat=True))
     return sorted(set(addresses))
 
 
