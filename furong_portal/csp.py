@@ -1,12 +1,31 @@
 """Content-Security-Policy: strict for the public site, which has no JavaScript at all, and
-only what Django's admin needs there (its own scripts, and the inline `style` attributes of
-a few admin templates). The policies are `CONTENT_SECURITY_POLICY` and
-`CONTENT_SECURITY_POLICY_ADMIN` in settings (django-csp's format)."""
+only what Django's admin needs there (its own scripts, and inline styles, which the admin
+templates and the rich-text editor use). The policies are `CONTENT_SECURITY_POLICY` and
+`CONTENT_SECURITY_POLICY_ADMIN` in settings (django-csp's format).
+
+The admin's rich-text editor loads its modules through an inline `<script type="importmap">`.
+An import map runs no code (it only maps module names to URLs, which `script-src 'self'` still
+checks), so each import map the page carries is allowed by its hash, and nothing else inline."""
+
+import base64
+import hashlib
+import re
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
 from django.urls import reverse
+
+IMPORT_MAP = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.S)
+
+
+def _import_map_hashes(response) -> list[str]:
+    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+        for body in IMPORT_MAP.findall(response.content)
+    ]
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -14,4 +33,7 @@ class PortalCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.config is None and request.path.startswith(reverse("admin:index")):
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+            hashes = _import_map_hashes(response)
+            if hashes:
+                parts.update = {**(parts.update or {}), "script-src": hashes}
         return parts

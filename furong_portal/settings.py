@@ -321,8 +321,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Content-Security-Policy (django-csp, furong_portal/csp.py). The public site runs no
-# JavaScript and loads nothing from elsewhere; the admin needs its own scripts and a few
-# inline style attributes.
+# JavaScript and loads nothing from elsewhere; the admin needs its own scripts (and the
+# editor's import map, allowed by hash in furong_portal/csp.py) and inline styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
@@ -340,8 +340,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
+        # The rich-text editor adds its own <style> at run time; styles run no code.
+        "style-src": ["'self'", "'unsafe-inline'"],
         "font-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],

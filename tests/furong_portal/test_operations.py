@@ -34,8 +34,8 @@ def test_public_pages_forbid_every_script_and_foreign_source(client, seed):
 def test_the_admin_may_run_its_own_scripts_only(client, seed):
     client.force_login(district_officer())
     directives = policy(client.get(reverse("admin:index")))
-    assert directives["script-src"] == "'self'"
-    assert directives["style-src"] == "'self'" and directives["style-src-attr"] == "'unsafe-inline'"
+    assert directives["script-src"].startswith("'self'")
+    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in directives["script-src"]
 
 
 def test_public_templates_have_no_inline_script_or_style(client, seed):
