@@ -210,4 +210,4 @@ def test_procedure_and_paper_form_pages(client, units):
     procedure = client.get(reverse("requests:procedure")).content.decode()
     assert "2020 年 10 月 29 日" in procedure and "属于行政查询事项" in procedure
     paper = client.get(reverse("requests:paper-form")).content.decode()
-    assert "芙蓉区政府信息公开申请表" in paper and "window.print()" in paper
+    assert "芙蓉区政府信息公开申请表" in paper and "Ctrl+P" in paper
