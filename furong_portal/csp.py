@@ -31,7 +31,9 @@ def _import_map_hashes(response) -> list[str]:
 class PortalCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and request.path.startswith(reverse("admin:index")):
+        # The admin, and the open-data API's explorer (Swagger UI, scripts served by us).
+        scripted = request.path.startswith((reverse("admin:index"), "/api/"))
+        if not report_only and parts.config is None and scripted:
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
             hashes = _import_map_hashes(response)
             if hashes:
