@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
+from furong_portal.imports import ConfirmedOnceImportMixin
 from responsibility.access import is_district_office, units_visible_to
 from responsibility.audit import audit_record
 from responsibility.models import AuditEvent, Column
@@ -192,7 +193,7 @@ class AttachmentUploadInline(admin.StackedInline):  # stacked: every input has i
 
 
 @admin.register(Item)
-class ItemAdmin(ImportExportModelAdmin):
+class ItemAdmin(ConfirmedOnceImportMixin, ImportExportModelAdmin):
     form = ItemAdminForm
     resource_classes = (ItemResource,)
     import_template_name = "admin/disclosure/item/import.html"

@@ -27,7 +27,7 @@ from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
 from .presentation import result_snippets
-from .requests import ratelimit
+from furong_portal import ratelimit
 from .requests.selectors import REQUESTS_COLUMN_NUMBER
 from .topics.models import Topic
 

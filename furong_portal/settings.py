@@ -226,15 +226,20 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 AUTHENTICATION_BACKENDS = ["responsibility.audit.LockoutModelBackend"]
 LOGIN_URL = "admin:login"
 
-# --- 依申请公开: abuse limits of the public request form ---------------------------
+# --- Abuse limits ------------------------------------------------------------------
 
-# (how many, per seconds) per client address and per identity number; kept in the cache.
-REQUESTS_RATE_LIMITS = {
+# Abuse limits, (how many, per seconds), counted atomically in the cache
+# (furong_portal/ratelimit.py): the public request form per client address and per identity
+# number, the status lookup's failures per address and per request number, failed logins per
+# address (on top of the per-account lock in responsibility/audit.py).
+RATE_LIMITS = {
     "submit_per_ip": (int(os.environ.get("REQUESTS_SUBMITS_PER_IP_HOUR", "10")), 60 * 60),
     "submit_per_identity": (int(os.environ.get("REQUESTS_SUBMITS_PER_IDENTITY_DAY", "5")), 24 * 60 * 60),
     "lookup_per_ip": (int(os.environ.get("REQUESTS_LOOKUPS_PER_IP_HOUR", "30")), 60 * 60),
     # Searches the page cache could not answer: each costs a query over the whole collection.
     "search_per_ip": (int(os.environ.get("SEARCHES_PER_IP_MINUTE", "30")), 60),
+    "lookup_per_number": (int(os.environ.get("REQUESTS_LOOKUPS_PER_NUMBER_HOUR", "10")), 60 * 60),
+    "login_failures_per_ip": (int(os.environ.get("LOGIN_FAILURES_PER_IP_15MIN", "20")), 15 * 60),
 }
 # 个人信息保护法 第十九条: applicants' identity numbers and contact details are erased this many
 # years after their request was closed (`manage.py requests_erase_personal_data`, daily).

@@ -16,6 +16,7 @@ from django.urls import path
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from furong_portal.pagecache import PublicPagesAdminMixin
+from furong_portal.imports import ConfirmedOnceImportMixin
 
 from .access import (
     can_administer,
@@ -73,7 +74,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ImportExportModelAdmin):
+class UnitAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
     resource_classes = (UnitResource,)
     list_display = ("name", "short_name", "kind", "code", "email", "is_active")
     list_filter = ("kind", "is_active")
@@ -119,7 +120,7 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(Column)
-class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ImportExportModelAdmin):
+class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
     resource_classes = (ColumnResource,)
     list_display = ("__str__", "number", "parent", "level", "responsibility_text", "update_cycle", "stale_after_days")
     list_filter = ("level", "update_cycle")

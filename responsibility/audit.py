@@ -29,6 +29,7 @@ from django.db import connection, models, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 
 from .models import AuditEvent
@@ -36,6 +37,8 @@ from .models import AuditEvent
 # GB/T 22239-2019 as usually assessed at level 3: 5 failures, 30 minutes.
 LOCKOUT_FAILURES = 5
 LOCKOUT_DURATION = timedelta(minutes=30)
+# Failures in a row from any addresses that lock an account for every address.
+ACCOUNT_LOCKOUT_FAILURES = 3 * LOCKOUT_FAILURES
 
 Action = AuditEvent.Action
 Outcome = AuditEvent.Outcome
@@ -189,42 +192,73 @@ def audit_prune(*, older_than: timedelta, actor=None, dry_run: bool = False) -> 
 
 
 # --- Login lockout -----------------------------------------------------------------
+#
+# Three rules, so that an attacker is stopped without a stranger being able to keep staff out:
+# - an account is locked for 30 minutes after `LOCKOUT_FAILURES` failures in a row from one
+#   address (GB/T 22239-2019); the lock holds for that address;
+# - after `ACCOUNT_LOCKOUT_FAILURES` failures in a row from anywhere (a password guessed from
+#   many addresses) it is locked for every address;
+# - an address with too many failures on any accounts (`login_failures_per_ip` in
+#   settings.RATE_LIMITS) may not log in at all until its window ends.
+# The 安全管理员 lifts an account's lock at once with the user admin's "解除登录锁定"
+# (`account_unlock`, recorded as `account_unlocked`): only attempts after the latest unlock count.
 
 
-def login_locked_until(username: str, *, now: datetime | None = None) -> datetime | None:
-    """When the lock on `username` ends, or None if it is not locked.
-
-    Locked: the last `LOCKOUT_FAILURES` login attempts all failed, within
-    `LOCKOUT_DURATION` of each other, and the last of them less than
-    `LOCKOUT_DURATION` ago. Attempts during the lock are recorded as
-    `login_blocked`, so they neither extend the lock nor count afterwards."""
-    if not username:
+def _streak_end(attempts: list[tuple[str, datetime]], length: int, now: datetime) -> datetime | None:
+    """When a lock ends that the newest `length` attempts (newest first) impose, or None."""
+    recent = attempts[:length]
+    if len(recent) < length or any(action != Action.LOGIN_FAILED for action, _, _ in recent):
         return None
-    now = now or timezone.now()
-    attempts = list(
-        AuditEvent.objects.filter(
-            username=username[:150],
-            action__in=(Action.LOGIN, Action.LOGIN_FAILED, Action.ACCOUNT_UNLOCKED),
-            created_at__gte=now - 2 * LOCKOUT_DURATION,
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("action", "created_at")[:LOCKOUT_FAILURES]
-    )
-    if len(attempts) < LOCKOUT_FAILURES or any(action != Action.LOGIN_FAILED for action, _ in attempts):
-        return None
-    last, first = attempts[0][1], attempts[-1][1]
+    last, first = recent[0][1], recent[-1][1]
     if last - first > LOCKOUT_DURATION or now - last >= LOCKOUT_DURATION:
         return None
     return last + LOCKOUT_DURATION
 
 
+def login_locked_until(username: str, *, ip: str | None = None, now: datetime | None = None) -> datetime | None:
+    """When the lock on `username` (for a login from `ip`) ends, or None if it is not locked.
+
+    Locked: the last `LOCKOUT_FAILURES` attempts from `ip` (from anywhere when `ip` is None),
+    or the last `ACCOUNT_LOCKOUT_FAILURES` attempts from anywhere, all failed within
+    `LOCKOUT_DURATION` of each other, the last of them less than `LOCKOUT_DURATION` ago.
+    Attempts during the lock are recorded as `login_blocked`, so they neither extend the
+    lock nor count afterwards."""
+    if not username:
+        return None
+    now = now or timezone.now()
+    since = now - 2 * LOCKOUT_DURATION
+    unlocked = (
+        AuditEvent.objects.filter(action=Action.ACCOUNT_UNLOCKED, username=username[:150], created_at__gte=since)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    attempts = list(
+        AuditEvent.objects.filter(
+            username=username[:150],
+            action__in=(Action.LOGIN, Action.LOGIN_FAILED),
+            created_at__gte=max(since, unlocked) if unlocked else since,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("action", "created_at", "ip_address")[:ACCOUNT_LOCKOUT_FAILURES]
+    )
+    own = [attempt for attempt in attempts if ip is None or attempt[2] == ip]
+    ends = [end for end in (_streak_end(own, LOCKOUT_FAILURES, now), _streak_end(attempts, ACCOUNT_LOCKOUT_FAILURES, now)) if end]
+    return max(ends) if ends else None
+
+
+def login_address_blocked(request) -> bool:
+    """True while the client's address has used up its failed logins (any accounts)."""
+    return ratelimit.exceeded("login_failures_per_ip", client_ip(request) or "")
+
+
 class LockoutModelBackend(ModelBackend):
-    """Django's backend, refusing a locked account even with the right password."""
+    """Django's backend, refusing a locked account or a blocked address even with the right password."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if username and login_locked_until(username):
+        if username and (login_address_blocked(request) or login_locked_until(username, ip=client_ip(request))):
             # PermissionDenied stops the other backends; Django then sends
             # user_login_failed, recorded below as a blocked attempt.
             raise PermissionDenied
@@ -238,10 +272,14 @@ class LockoutAuthenticationForm(AdminAuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            until = login_locked_until(self.cleaned_data.get("username") or "")
+            if login_address_blocked(self.request):
+                raise ValidationError(
+                    "该网络地址登录失败次数过多，请 15 分钟后再试；如有急需，请联系安全管理员。", code="address_blocked"
+                ) from None
+            until = login_locked_until(self.cleaned_data.get("username") or "", ip=client_ip(self.request))
             if until:
                 raise ValidationError(
-                    "连续 %(count)d 次登录失败，账号已锁定，请于 %(until)s 后再试。",
+                    "连续 %(count)d 次登录失败，账号已锁定，请于 %(until)s 后再试，或请安全管理员解除锁定。",
                     code="locked",
                     params={"count": LOCKOUT_FAILURES, "until": timezone.localtime(until).strftime("%H:%M")},
                 ) from None
@@ -262,13 +300,16 @@ def _record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="furong_audit_login_failed")
 def _record_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
-    action = Action.LOGIN_BLOCKED if login_locked_until(username) else Action.LOGIN_FAILED
+    address = client_ip(request)
+    blocked = login_address_blocked(request) or login_locked_until(username, ip=address)
+    action = Action.LOGIN_BLOCKED if blocked else Action.LOGIN_FAILED
+    ratelimit.hit("login_failures_per_ip", address or "")
     audit_record(action=action, username=username, outcome=Outcome.FAILURE, request=request)
 
 
 def account_unlock(*, account, actor, request=None) -> AuditEvent:
-    """The 安全管理员 lifts a lockout: the record breaks the run of failures that
-    `login_locked_until` counts (it is filed under the locked account's username)."""
+    """The 安全管理员 lifts a lockout, for every address: `login_locked_until` counts only the
+    attempts after the newest such record (it is filed under the locked account's username)."""
     return audit_record(
         action=Action.ACCOUNT_UNLOCKED, actor=actor, username=account.get_username(), target=account, request=request
     )

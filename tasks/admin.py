@@ -7,6 +7,7 @@ from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 
 from furong_portal.pagecache import PublicPagesAdminMixin
+from furong_portal.imports import ConfirmedOnceImportMixin
 
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
@@ -63,7 +64,7 @@ class WorkPointPartyInline(admin.TabularInline):
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(PublicPagesAdminMixin, ImportExportModelAdmin):
+class WorkPointAdmin(PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
     resource_classes = (WorkPointResource,)
     list_display = ("__str__", "section", "units_clause")
     list_filter = ("section__document", "section")

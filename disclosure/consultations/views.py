@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from disclosure.requests import ratelimit
 from disclosure.requests.forms import issue_form_token
 from disclosure.views import PaginatedMixin, PublicCacheMixin, public_cache
+from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 
 from .forms import CommentForm
@@ -80,21 +80,23 @@ class CommentView(View):
         return self._render(request, CommentForm(initial={"token": issue_form_token(), "kind": Comment.Kind.PUBLIC}))
 
     def post(self, request, pk):
-        address = client_ip(request) or ""
-        if ratelimit.exceeded("comment_per_ip", address):
+        # Taken before the work, handed back when the attempt does not count (atomic, furong_portal/ratelimit.py).
+        receipt = ratelimit.take("comment_per_ip", client_ip(request) or "")
+        if receipt is None:
             return self._refuse(request, "提交过于频繁：同一网络地址在一小时内提交的意见已达上限，请稍后再试，或通过公告中的联系方式提出意见。", 429)
         form = CommentForm(request.POST)
         if form.is_bot:
             return self._refuse(request, "意见未被接收：表单中填写了不应填写的内容。如您是正常填写，请刷新页面后重新提交。", 400)
         if not form.is_valid():
+            ratelimit.give_back(receipt)
             form.renew_token_if_expired()
             return self._render(request, form)
         data = {name: form.cleaned_data[name] for name in ("kind", "name", "contact", "body")}
         try:
             comment_submit(consultation=self.consultation, form_nonce=form.cleaned_data["token"], **data)
         except ValidationError as error:
+            ratelimit.give_back(receipt)
             return self._refuse(request, "；".join(error.messages), 409)
-        ratelimit.record("comment_per_ip", address)
         return redirect("consultations:comment-received", pk=self.consultation.pk)
 
     def _render(self, request, form, status=200):

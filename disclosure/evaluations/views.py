@@ -10,8 +10,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from disclosure.requests import ratelimit
 from disclosure.requests.forms import issue_form_token
+from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 from responsibility.models import Column
 
@@ -34,13 +34,15 @@ class EvaluationView(View):
         return self._render(request, form)
 
     def post(self, request):
-        address = client_ip(request) or ""
-        if ratelimit.exceeded("evaluation_per_ip", address):
+        # Taken before the work, handed back when the attempt does not count (atomic, furong_portal/ratelimit.py).
+        receipt = ratelimit.take("evaluation_per_ip", client_ip(request) or "")
+        if receipt is None:
             return self._refuse(request, "提交过于频繁：同一网络地址今日提交的评议已达上限，请明日再试。", 429)
         form = EvaluationForm(request.POST, sections=self.sections())
         if form.is_bot:
             return self._refuse(request, "评议未被接收：表单中填写了不应填写的内容。如您是正常填写，请刷新页面后重新提交。", 400)
         if not form.is_valid():
+            ratelimit.give_back(receipt)
             form.renew_token_if_expired()
             return self._render(request, form)
         visitor = request.COOKIES.get(VISITOR_COOKIE)
@@ -53,8 +55,8 @@ class EvaluationView(View):
                 findability=form.cleaned_data["findability"], comment=form.cleaned_data["comment"],
             )  # fmt: skip
         except ValidationError as error:
+            ratelimit.give_back(receipt)
             return self._refuse(request, "；".join(error.messages), 409)
-        ratelimit.record("evaluation_per_ip", address)
         return redirect("evaluations:thanks")
 
     def _render(self, request, form, status=200):

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 from furong_portal.personal_data import sm3_keyed_digest
 
-from . import identity, ratelimit
+from . import identity
 from .forms import CorrectionForm, LookupForm, PublicRequestForm, issue_form_token
 from .models import (
     ANSWER_WORKING_DAYS,
@@ -89,26 +90,30 @@ class ApplyView(View):
         return self._render(request, form)
 
     def post(self, request):
-        address = client_ip(request) or ""
-        if ratelimit.exceeded("submit_per_ip", address):
+        # Each limit is taken before the work and handed back when the attempt does not
+        # count (a form with mistakes), so simultaneous submissions cannot overrun it.
+        address_receipt = ratelimit.take("submit_per_ip", client_ip(request) or "")
+        if address_receipt is None:
             return self._refuse(request, "提交过于频繁：同一网络地址在一小时内提交的申请已达上限，请稍后再试，或拨打电话、当面提交申请。", 429)
         form = PublicRequestForm(request.POST)
         if form.is_bot:
             return self._refuse(request, "申请未被受理：表单中填写了不应填写的内容。如您是正常填写，请刷新页面后重新提交。", 400)
         if not form.is_valid():
+            ratelimit.give_back(address_receipt)
             form.renew_token_if_expired()
             return self._render(request, form)
         # The keyed SM3 digest: the same one the request row keeps for exact lookups.
         identity_key = f"{form.cleaned_data['id_type']}:{sm3_keyed_digest(identity.normalise(form.cleaned_data['id_number']))}"
-        if ratelimit.exceeded("submit_per_identity", identity_key):
+        identity_receipt = ratelimit.take("submit_per_identity", identity_key)
+        if identity_receipt is None:
+            ratelimit.give_back(address_receipt)
             form.add_error(None, "同一证件今日提交的申请已达上限，请明日再提交；如有急需，请联系区政务公开办。")
             return self._render(request, form, status=429)
         try:
             information_request, code = request_submit(details=form.details(), form_nonce=form.cleaned_data["token"])
         except RequestError as error:
+            ratelimit.give_back(identity_receipt)
             return self._refuse(request, str(error), 409)
-        ratelimit.record("submit_per_ip", address)
-        ratelimit.record("submit_per_identity", identity_key)
         request.session[RECEIPT_SESSION_KEY] = {
             "number": information_request.number,
             "code": code,
@@ -161,19 +166,25 @@ class LookupView(View):
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        address = client_ip(request) or ""
         form = LookupForm(request.POST)
-        if ratelimit.exceeded("lookup_per_ip", address):
-            form.is_valid()
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        # Failures count per address and per request number (a code guessed from many
+        # addresses); a successful lookup hands its uses back.
+        number = form.cleaned_data["number"]
+        receipts = [ratelimit.take("lookup_per_ip", client_ip(request) or ""), ratelimit.take("lookup_per_number", number)]
+        if None in receipts:
+            for receipt in receipts:
+                ratelimit.give_back(receipt)
             form.add_error(None, "查询失败次数过多，请一小时后再试。")
             return render(request, self.template_name, {"form": form}, status=429)
-        if form.is_valid():
-            found = InformationRequest.objects.filter(number=form.cleaned_data["number"]).first()
-            if found is not None and query_code_matches(found, form.cleaned_data["code"]):
-                _grant(request, found.number)
-                return redirect("requests:status", found.number)
-            ratelimit.record("lookup_per_ip", address)
-            form.add_error(None, self.failure)
+        found = InformationRequest.objects.filter(number=number).first()
+        if found is not None and query_code_matches(found, form.cleaned_data["code"]):
+            for receipt in receipts:
+                ratelimit.give_back(receipt)
+            _grant(request, found.number)
+            return redirect("requests:status", found.number)
+        form.add_error(None, self.failure)
         return render(request, self.template_name, {"form": form})
 
 

@@ -179,7 +179,7 @@ def test_the_comment_form_accepts_an_anonymous_comment_and_refuses_bots_and_repl
 
 def test_the_comment_form_is_rate_limited_per_address(client, editor, reviewer, settings):
     cache.clear()
-    settings.REQUESTS_RATE_LIMITS = {"comment_per_ip": (2, 3600)}
+    settings.RATE_LIMITS = {"comment_per_ip": (2, 3600)}
     consultation = opened(editor, reviewer)
     assert [post_comment(client, consultation).status_code for _ in range(3)] == [302, 302, 429]
 

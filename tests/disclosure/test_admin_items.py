@@ -173,3 +173,40 @@ def test_dashboard_for_the_district_office_lists_every_units_pending_items(clien
     services.item_submit(actor=editor, item=services.item_create(actor=editor, column=column(COLUMN_A), data={"title": "全区待审"}))
     client.force_login(district_officer())
     assert "全区待审" in client.get(reverse("admin:index")).content.decode()
+
+
+def preview(client, title):
+    sheet = CSV_HEADER + f"{COLUMN_A},,{title},,,,,,否,\n"
+    response = client.post(url("import"), {"format": "0", "resource": "0", "import_file": csv_upload(sheet)})
+    return {**response.context["confirm_form"].initial, "resource": "0"}
+
+
+def test_a_replayed_import_confirmation_is_refused_with_a_message_not_a_500(client, editor):
+    client.force_login(editor)
+    confirm = preview(client, "只导入一次")
+    client.post(url("process_import"), confirm)
+    replay = client.post(url("process_import"), confirm, follow=True)
+    assert replay.status_code == 200 and "该导入确认已失效" in replay.content.decode()
+    assert Item.objects.filter(title="只导入一次").count() == 1
+
+
+@pytest.mark.parametrize(
+    "tampering",
+    [{"import_file_name": "../../etc/passwd"}, {"import_file_name": "not-mine"}, {"format": "9"}, {"format": "x"}],
+)
+def test_a_tampered_import_confirmation_is_refused_with_a_message(client, editor, tampering):
+    client.force_login(editor)
+    confirm = preview(client, "被篡改的导入")
+    response = client.post(url("process_import"), {**confirm, **tampering}, follow=True)
+    assert response.status_code == 200 and "该导入确认已失效" in response.content.decode()
+    assert not Item.objects.filter(title="被篡改的导入").exists()
+
+
+def test_another_session_cannot_confirm_an_import_it_did_not_preview(client, editor):
+    client.force_login(editor)
+    confirm = preview(client, "别人的导入")
+    other = client.__class__()
+    other.force_login(editor)
+    response = other.post(url("process_import"), confirm, follow=True)
+    assert "该导入确认已失效" in response.content.decode()
+    assert not Item.objects.filter(title="别人的导入").exists()

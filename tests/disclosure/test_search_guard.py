@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def three_per_minute(settings):
-    settings.REQUESTS_RATE_LIMITS = {**settings.REQUESTS_RATE_LIMITS, "search_per_ip": (3, 60)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search_per_ip": (3, 60)}
 
 
 def search(client, term, address="198.51.100.7"):

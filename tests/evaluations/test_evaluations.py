@@ -91,7 +91,7 @@ def test_the_public_form_refuses_bots_bad_input_and_floods(client, seed, setting
     assert post(client, timeliness="9").status_code == 200
     assert post(client, token="forged").status_code == 200
     assert not Evaluation.objects.exists()
-    settings.REQUESTS_RATE_LIMITS = {"evaluation_per_ip": (1, 3600)}
+    settings.RATE_LIMITS = {"evaluation_per_ip": (1, 3600)}
     assert post(client).status_code == 302
     client.cookies[VISITOR_COOKIE] = "another-visitor"
     assert post(client).status_code == 429

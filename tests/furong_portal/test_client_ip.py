@@ -56,7 +56,7 @@ def test_the_audit_log_records_the_client_behind_the_proxy_not_the_proxy():
 @pytest.mark.django_db
 @override_settings(
     TRUSTED_PROXIES=["10.0.0.0/24"],
-    REQUESTS_RATE_LIMITS={"lookup_per_ip": (2, 3600), "lookup_per_number": (100, 3600)},
+    RATE_LIMITS={"lookup_per_ip": (2, 3600), "lookup_per_number": (100, 3600)},
 )
 def test_rate_limits_count_each_client_behind_the_proxy_separately(client, seed):
     from django.core.cache import cache

@@ -139,7 +139,7 @@ def test_forged_or_expired_token_is_refused_and_a_fresh_one_offered(client, unit
     assert submit(client, {**data, "token": fresh}).status_code == 302
 
 
-@override_settings(REQUESTS_RATE_LIMITS={"submit_per_ip": (3, 3600), "submit_per_identity": (100, 86400)})
+@override_settings(RATE_LIMITS={"submit_per_ip": (3, 3600), "submit_per_identity": (100, 86400)})
 def test_flood_from_one_address_is_stopped(client, unit_a):
     for _ in range(3):
         assert submit(client, form_data(client, unit_a)).status_code == 302
@@ -149,7 +149,7 @@ def test_flood_from_one_address_is_stopped(client, unit_a):
     assert submit(client, form_data(client, unit_a), address="198.51.100.7").status_code == 302
 
 
-@override_settings(REQUESTS_RATE_LIMITS={"submit_per_ip": (100, 3600), "submit_per_identity": (2, 86400)})
+@override_settings(RATE_LIMITS={"submit_per_ip": (100, 3600), "submit_per_identity": (2, 86400)})
 def test_flood_from_one_identity_is_stopped_from_any_address(client, unit_a):
     for n in range(2):
         assert submit(client, form_data(client, unit_a), address=f"198.51.100.{n}").status_code == 302
@@ -170,7 +170,7 @@ def test_status_page_needs_number_and_code_and_shows_no_identity(client, unit_a,
     assert_no_identity(html)
 
 
-@override_settings(REQUESTS_RATE_LIMITS={"lookup_per_ip": (3, 3600)})
+@override_settings(RATE_LIMITS={"lookup_per_ip": (3, 3600)})
 def test_guessing_query_codes_is_rate_limited(client, unit_a):
     request, code = services.request_submit(details=details(unit_a), form_nonce="n")
     for _ in range(3):
@@ -211,3 +211,29 @@ def test_procedure_and_paper_form_pages(client, units):
     assert "2020 年 10 月 29 日" in procedure and "属于行政查询事项" in procedure
     paper = client.get(reverse("requests:paper-form")).content.decode()
     assert "芙蓉区政府信息公开申请表" in paper and "Ctrl+P" in paper
+
+
+@override_settings(RATE_LIMITS={"submit_per_ip": (100, 3600), "submit_per_identity": (2, 86400)})
+def test_spaces_in_the_identity_number_do_not_escape_the_identity_limit(client, unit_a):
+    spaced = " ".join((VALID_ID[:6], VALID_ID[6:14], VALID_ID[14:]))
+    for number, written in enumerate((VALID_ID, spaced.lower())):
+        assert submit(client, form_data(client, unit_a, id_number=written), address=f"198.51.100.{number}").status_code == 302
+    response = submit(client, form_data(client, unit_a, id_number=f" {spaced} "), address="198.51.100.99")
+    assert response.status_code == 429 and "同一证件" in response.content.decode()
+
+
+@override_settings(RATE_LIMITS={"lookup_per_ip": (100, 3600), "lookup_per_number": (3, 3600)})
+def test_guessing_one_requests_code_from_many_addresses_is_limited(client, unit_a):
+    request, code = services.request_submit(details=details(unit_a), form_nonce="n")
+    for number in range(3):
+        client.post(reverse("requests:lookup"), {"number": request.number, "code": "AAAA-AAAA"}, REMOTE_ADDR=f"198.51.100.{number}")
+    response = client.post(reverse("requests:lookup"), {"number": request.number, "code": code}, REMOTE_ADDR="198.51.100.99")
+    assert response.status_code == 429
+
+
+@override_settings(RATE_LIMITS={"lookup_per_ip": (2, 3600), "lookup_per_number": (100, 3600)})
+def test_successful_lookups_do_not_use_up_the_allowance(client, unit_a):
+    request, code = services.request_submit(details=details(unit_a), form_nonce="n")
+    for _ in range(5):
+        response = client.post(reverse("requests:lookup"), {"number": request.number, "code": code})
+        assert response.status_code == 302
