@@ -31,6 +31,7 @@ from .passwords import password_change_demand, password_set_record
 from .resources import AuditEventResource, ColumnResource, UnitResource
 from .roles import role_conflict
 from .second_factor import second_factor_reset
+from .services import column_duties_replace, party_resolve, responsibility_text_split
 from .table_views import column_table_import_view
 
 
@@ -111,12 +112,38 @@ class AliasAdmin(DistrictOfficeOnly, admin.ModelAdmin):
     autocomplete_fields = ("unit", "collective")
 
 
-class DutyInline(admin.TabularInline):
-    model = Duty
+class PrintedPartiesInline(admin.TabularInline):
+    """The rows a printed text names (a column's duties, a work point's units), shown read-only:
+    they are rebuilt from the text by its service whenever the text is saved, so the text and
+    the rows cannot disagree."""
+
     extra = 0
-    fields = ("position", "printed_name", "unit", "collective")
-    autocomplete_fields = ("unit", "collective")
+    can_delete = False
     ordering = ("position",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DutyInline(PrintedPartiesInline):
+    model = Duty
+    fields = readonly_fields = ("position", "printed_name", "unit", "collective")
+    verbose_name_plural = "责任单位（按“责任单位（原文）”自动生成）"
+
+
+class ColumnAdminForm(forms.ModelForm):
+    class Meta:
+        model = Column
+        fields = "__all__"
+
+    def clean_responsibility_text(self):
+        text = self.cleaned_data["responsibility_text"]
+        for name in responsibility_text_split(text):
+            party_resolve(name)  # a name the register does not know is reported here
+        return text
 
 
 @admin.register(Column)
@@ -129,6 +156,7 @@ class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImport
     ordering = ("level", "parent__order", "order")
     autocomplete_fields = ("parent",)
     readonly_fields = ("level",)
+    form = ColumnAdminForm
     inlines = (DutyInline,)
     # django-import-export wraps this template with its import and export buttons.
     change_list_template = "admin/responsibility/column/change_list.html"
@@ -141,6 +169,11 @@ class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImport
     def get_urls(self):
         view = self.admin_site.admin_view(partial(column_table_import_view, self))
         return [path("import-table/", view, name="responsibility_column_table_import"), *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "responsibility_text" in form.changed_data:
+            column_duties_replace(column=obj, responsibility_text=obj.responsibility_text)
 
 
 # --- Accounts ----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,8 @@ from import_export.admin import ImportExportModelAdmin
 
 from furong_portal.pagecache import PublicPagesAdminMixin
 from furong_portal.imports import ConfirmedOnceImportMixin
+from responsibility.admin import PrintedPartiesInline
+from responsibility.services import party_resolve
 
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
@@ -15,8 +18,14 @@ from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, 
 from .plan_views import CarryOverView, ComparisonView, PlanImportView
 from .resources import WorkPointResource
 from .selectors import task_history
-from .services import task_due_on_set, tasks_due_on_set, work_point_setting_update, work_points_tasks_sync
-from .participation import EvaluationExportView, EvaluationResultsView
+from .services import (
+    task_due_on_set,
+    tasks_due_on_set,
+    units_clause_parse,
+    work_point_parties_replace,
+    work_point_setting_update,
+    work_points_tasks_sync,
+)
 from .views import (
     ColumnFreshnessView,
     CompletionMatrixView,
@@ -56,11 +65,22 @@ class SectionAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     search_fields = ("title",)
 
 
-class WorkPointPartyInline(admin.TabularInline):
+class WorkPointPartyInline(PrintedPartiesInline):
     model = WorkPointParty
-    extra = 0
-    fields = ("position", "role", "printed_name", "unit", "collective")
-    autocomplete_fields = ("unit", "collective")
+    fields = readonly_fields = ("position", "role", "printed_name", "unit", "collective")
+    verbose_name_plural = "责任单位（按“责任单位括注”自动生成）"
+
+
+class WorkPointAdminForm(forms.ModelForm):
+    class Meta:
+        model = WorkPoint
+        fields = "__all__"
+
+    def clean_units_clause(self):
+        clause = self.cleaned_data["units_clause"]
+        for name, _role in units_clause_parse(clause):
+            party_resolve(name)  # a name the register does not know is reported here
+        return clause
 
 
 @admin.register(WorkPoint)
@@ -71,8 +91,14 @@ class WorkPointAdmin(PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExpo
     list_select_related = ("section",)
     search_fields = ("title", "text", "units_clause", "parties__printed_name")
     ordering = ("section__document", "number")
+    form = WorkPointAdminForm
     inlines = (WorkPointPartyInline,)
     actions = ("tasks_sync",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "units_clause" in form.changed_data:
+            work_point_parties_replace(work_point=obj, units_clause=obj.units_clause)
 
     @admin.action(description="按责任单位括注同步分解任务")
     def tasks_sync(self, request, queryset):

@@ -30,12 +30,13 @@ from .identity import mask_address, mask_email, mask_id_number, mask_person_name
 from .models import (
     AT_RISK_WORKING_DAYS,
     OPEN_STATES,
+    STEP_FROM_STATES,
     ApplicantKind,
     Consultation,
     HolidayCalendarDay,
     InformationRequest,
     RequestEvent,
-    State,
+    Step,
 )
 from .selectors import (
     TABLE3_COLUMNS,
@@ -49,16 +50,19 @@ from .workdays import LIBRARY_LAST_YEAR, WorkCalendar, library_knows
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step of the procedure as the office takes it: a form and the service it feeds."""
+class StepForm:
+    """How the office takes one step of the procedure: a form and the service it feeds.
+    Which states a step may be taken from is the procedure's table (`STEP_FROM_STATES`)."""
 
-    label: str
     form: type[forms.Form]
     run: Callable
-    states: tuple[str, ...]
     office_only: bool = False
     needs_user: bool = False
     confirm: str = ""
+    label: str = ""
+
+    def for_step(self, step: Step) -> "StepForm":
+        return StepForm(self.form, self.run, self.office_only, self.needs_user, self.confirm, self.label or step.label)
 
 
 def _open_consultation(obj):
@@ -70,64 +74,61 @@ def _unpaid_notice(obj):
 
 
 STEPS = {
-    "accept": Step(
-        "受理办理", request_forms.AcceptForm,
-        lambda obj, user, data: services.request_accept(request=obj, actor=user, on=data["on"]),
-        (State.REGISTERED,),
-    ),
-    "reassign": Step(
-        "转办", request_forms.ReassignForm,
-        lambda obj, user, data: services.request_reassign(request=obj, actor=user, unit=data["unit"], note=data["note"]),
-        OPEN_STATES, office_only=True, needs_user=True,
-    ),
-    "ask-correction": Step(
-        "告知补正", request_forms.AskCorrectionForm,
-        lambda obj, user, data: services.request_ask_correction(request=obj, actor=user, **data),
-        (State.REGISTERED, State.PROCESSING),
-        confirm="补正只能告知一次（条例第三十条），请一次性写明全部补正事项。",
-    ),
-    "receive-correction": Step(
-        "登记补正", request_forms.ReceiveCorrectionForm,
-        lambda obj, user, data: services.request_receive_correction(request=obj, actor=user, **data),
-        (State.CORRECTION,),
-    ),
-    "extend": Step(
-        "延期", request_forms.ExtendForm,
-        lambda obj, user, data: services.request_extend(request=obj, actor=user, **data),
-        (State.PROCESSING,),
-    ),
-    "consult": Step(
-        "征求第三方意见", request_forms.ConsultationStartForm,
-        lambda obj, user, data: services.request_consultation_start(request=obj, actor=user, **data),
-        (State.PROCESSING, State.EXTENDED),
-    ),
-    "end-consultation": Step(
-        "征求意见结束", request_forms.ConsultationEndForm,
-        lambda obj, user, data: services.request_consultation_end(consultation=_open_consultation(obj), actor=user, **data),
-        (State.PROCESSING, State.EXTENDED),
-    ),
-    "fee-notice": Step(
-        "发出收费通知", request_forms.FeeNoticeForm,
-        lambda obj, user, data: services.request_fee_notice(request=obj, actor=user, **data),
-        (State.PROCESSING, State.EXTENDED),
-        confirm="信息处理费按国办函〔2020〕109号的标准自动计算；未达到收费标准的不收费。",
-    ),
-    "fee-paid": Step(
-        "登记缴费", request_forms.FeePaidForm,
-        lambda obj, user, data: services.request_fee_paid(notice=_unpaid_notice(obj), actor=user, **data),
-        (State.PROCESSING, State.EXTENDED),
-    ),
-    "answer": Step(
-        "答复", request_forms.AnswerForm,
-        lambda obj, user, data: services.request_answer(request=obj, actor=user, **data),
-        (State.REGISTERED, State.PROCESSING, State.EXTENDED),
-    ),
-    "withdraw": Step(
-        "申请人撤回", request_forms.WithdrawForm,
-        lambda obj, user, data: services.request_withdraw(request=obj, actor=user, **data),
-        OPEN_STATES,
-    ),
-}
+    step.value: definition.for_step(step)
+    for step, definition in {
+        Step.ACCEPT: StepForm(
+            request_forms.AcceptForm,
+            lambda obj, user, data: services.request_accept(request=obj, actor=user, on=data["on"]),
+        ),
+        Step.REASSIGN: StepForm(
+            request_forms.ReassignForm,
+            lambda obj, user, data: services.request_reassign(request=obj, actor=user, unit=data["unit"], note=data["note"]),
+            office_only=True, needs_user=True,
+        ),
+        Step.ASK_CORRECTION: StepForm(
+            request_forms.AskCorrectionForm,
+            lambda obj, user, data: services.request_ask_correction(request=obj, actor=user, **data),
+            confirm="补正只能告知一次（条例第三十条），请一次性写明全部补正事项。",
+        ),
+        Step.RECEIVE_CORRECTION: StepForm(
+            request_forms.ReceiveCorrectionForm,
+            lambda obj, user, data: services.request_receive_correction(request=obj, actor=user, **data),
+            label="登记补正",
+        ),
+        Step.EXTEND: StepForm(
+            request_forms.ExtendForm,
+            lambda obj, user, data: services.request_extend(request=obj, actor=user, **data),
+        ),
+        Step.CONSULT: StepForm(
+            request_forms.ConsultationStartForm,
+            lambda obj, user, data: services.request_consultation_start(request=obj, actor=user, **data),
+            label="征求第三方意见",
+        ),
+        Step.END_CONSULTATION: StepForm(
+            request_forms.ConsultationEndForm,
+            lambda obj, user, data: services.request_consultation_end(consultation=_open_consultation(obj), actor=user, **data),
+            label="征求意见结束",
+        ),
+        Step.FEE_NOTICE: StepForm(
+            request_forms.FeeNoticeForm,
+            lambda obj, user, data: services.request_fee_notice(request=obj, actor=user, **data),
+            confirm="信息处理费按国办函〔2020〕109号的标准自动计算；未达到收费标准的不收费。",
+        ),
+        Step.FEE_PAID: StepForm(
+            request_forms.FeePaidForm,
+            lambda obj, user, data: services.request_fee_paid(notice=_unpaid_notice(obj), actor=user, **data),
+        ),
+        Step.ANSWER: StepForm(
+            request_forms.AnswerForm,
+            lambda obj, user, data: services.request_answer(request=obj, actor=user, **data),
+        ),
+        Step.WITHDRAW: StepForm(
+            request_forms.WithdrawForm,
+            lambda obj, user, data: services.request_withdraw(request=obj, actor=user, **data),
+            label="申请人撤回",
+        ),
+    }.items()
+}  # fmt: skip
 
 
 def available_steps(obj: InformationRequest, user) -> list[tuple[str, Step]]:
@@ -135,7 +136,7 @@ def available_steps(obj: InformationRequest, user) -> list[tuple[str, Step]]:
     consulting = obj.consultations.filter(ended_on__isnull=True).exists() if obj.state in OPEN_STATES else False
     steps = []
     for name, step in STEPS.items():
-        if obj.state not in step.states or (step.office_only and not access.is_district_office(user)):
+        if obj.state not in STEP_FROM_STATES[Step(name)] or (step.office_only and not access.is_district_office(user)):
             continue
         if name == "end-consultation" and not consulting:
             continue

@@ -107,6 +107,41 @@ OPEN_STATES = (State.REGISTERED, State.CORRECTION, State.PROCESSING, State.EXTEN
 CLOSED_STATES = (State.CORRECTION_LAPSED, State.ANSWERED, State.WITHDRAWN)
 
 
+class Step(models.TextChoices):
+    """The steps of the procedure (条例 第二十九–三十六条); the value is the admin's URL part."""
+
+    ACCEPT = "accept", "受理办理"
+    REASSIGN = "reassign", "转办"
+    ASK_CORRECTION = "ask-correction", "告知补正"
+    RECEIVE_CORRECTION = "receive-correction", "补正"
+    LAPSE_CORRECTION = "lapse-correction", "按逾期不补正办结"
+    EXTEND = "extend", "延期"
+    CONSULT = "consult", "征求意见"
+    END_CONSULTATION = "end-consultation", "结束征求意见"
+    FEE_NOTICE = "fee-notice", "发出收费通知"
+    FEE_PAID = "fee-paid", "登记缴费"
+    ANSWER = "answer", "答复"
+    WITHDRAW = "withdraw", "撤回"
+
+
+# The one table of the procedure's transitions: the states each step may be taken from.
+# The services refuse a step from any other state; the admin offers a step's button only here.
+STEP_FROM_STATES: dict[Step, tuple[State, ...]] = {
+    Step.ACCEPT: (State.REGISTERED,),
+    Step.REASSIGN: OPEN_STATES,
+    Step.ASK_CORRECTION: (State.REGISTERED, State.PROCESSING),
+    Step.RECEIVE_CORRECTION: (State.CORRECTION,),
+    Step.LAPSE_CORRECTION: (State.CORRECTION,),
+    Step.EXTEND: (State.PROCESSING,),
+    Step.CONSULT: (State.PROCESSING, State.EXTENDED),
+    Step.END_CONSULTATION: (State.PROCESSING, State.EXTENDED),
+    Step.FEE_NOTICE: (State.PROCESSING, State.EXTENDED),
+    Step.FEE_PAID: (State.PROCESSING, State.EXTENDED),
+    Step.ANSWER: (State.REGISTERED, State.PROCESSING, State.EXTENDED),
+    Step.WITHDRAW: OPEN_STATES,
+}
+
+
 class Outcome(models.TextChoices):
     """Rows (一)–(六) of 三、本年度办理结果 in the annual report (国办公开办函〔2021〕30号)."""
 

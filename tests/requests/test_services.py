@@ -280,3 +280,30 @@ def test_still_unclear_after_correction_needs_a_correction(unit_a, staff_a):
     services.request_receive_correction(request=request, text="仍是某条路", received_on=dt.date(2020, 9, 29))
     request = answer(request, staff_a, sent_on=dt.date(2020, 9, 30), outcome=Outcome.UNAVAILABLE, reason=OutcomeReason.UNAVAILABLE_UNCLEAR)
     assert request.outcome_reason == OutcomeReason.UNAVAILABLE_UNCLEAR
+
+
+def test_ending_a_consultation_of_a_withdrawn_request_is_refused(unit_a, staff_a, file_request):
+    request = file_request(unit_a, D(2020, 9, 25))
+    services.request_accept(request=request, actor=staff_a)
+    consultation = services.request_consultation_start(request=request, actor=staff_a, party="某公司", started_on=D(2020, 10, 12))
+    services.request_withdraw(request=request, actor=staff_a, note="申请人书面撤回", withdrawn_on=D(2020, 10, 13))
+    with pytest.raises(RequestError, match="只有办理中、延期办理中的申请才能结束征求意见"):
+        services.request_consultation_end(consultation=consultation, actor=staff_a, ended_on=D(2020, 10, 16))
+    request.refresh_from_db()
+    assert request.state == State.WITHDRAWN and request.due_on is None
+    assert A.CONSULTATION_ENDED not in [e.action for e in request.events.all()]
+
+
+def test_the_admins_buttons_and_the_services_read_one_transition_table(unit_a, staff_a, office, file_request):
+    from disclosure.requests.admin import STEPS, available_steps
+    from disclosure.requests.models import STEP_FROM_STATES, Step
+
+    assert set(STEPS) == {step.value for step in Step} - {Step.LAPSE_CORRECTION.value}
+    request = file_request(unit_a, D(2020, 9, 25))
+    for state in State:
+        request.state = state
+        offered = {name for name, _ in available_steps(request, office)}
+        assert all(state in STEP_FROM_STATES[Step(name)] for name in offered), state
+    request.refresh_from_db()
+    with pytest.raises(RequestError, match="只有办理中的申请才能延期"):
+        services.request_extend(request=request, actor=staff_a, days=5, reason="需要调取档案", approver="张主任")

@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from responsibility import access
 
-from ..models import ANSWER_WORKING_DAYS, CONSULTATION_WORKING_DAYS, InformationRequest, RequestEvent, State
+from ..models import (
+    ANSWER_WORKING_DAYS,
+    CONSULTATION_WORKING_DAYS,
+    STEP_FROM_STATES,
+    InformationRequest,
+    RequestEvent,
+    State,
+    Step,
+)
 from ..selectors import requests_visible_to
 from ..workdays import WorkCalendar
 
@@ -59,10 +67,14 @@ def _locked(request: InformationRequest, actor=None) -> InformationRequest:
     return InformationRequest.objects.select_for_update().get(pk=request.pk)
 
 
-def _require_state(request: InformationRequest, *states: State, doing: str) -> None:
+def _require_step(request: InformationRequest, step: Step) -> None:
+    """Refuse `step` unless the procedure's table allows it from the request's state."""
+    states = STEP_FROM_STATES[step]
     if request.state not in states:
         allowed = "、".join(State(state).label for state in states)
-        raise RequestError(f"申请 {request.number} 当前状态为“{request.get_state_display()}”，只有{allowed}的申请才能{doing}。")
+        raise RequestError(
+            f"申请 {request.number} 当前状态为“{request.get_state_display()}”，只有{allowed}的申请才能{step.label}。"
+        )
 
 
 def _check(request: InformationRequest, **exclude) -> None:

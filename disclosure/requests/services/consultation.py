@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.db import transaction
 
-from ..models import Consultation, InformationRequest, State
+from ..models import Consultation, InformationRequest, Step
 from ..workdays import WorkCalendar
-from .common import Action, RequestError, _locked, _log, _refresh_deadline, _require_state, _today, consultation_limit
+from .common import Action, RequestError, _locked, _log, _refresh_deadline, _require_step, _today, consultation_limit
 
 
 @transaction.atomic
@@ -16,7 +16,7 @@ def request_consultation_start(
     """Consult a third party or another agency; the clock pauses (条例 第三十三条第三款)."""
     started_on = _today(started_on)
     request = _locked(request, actor)
-    _require_state(request, State.PROCESSING, State.EXTENDED, doing="征求意见")
+    _require_step(request, Step.CONSULT)
     if request.consultations.filter(ended_on__isnull=True).exists():
         raise RequestError("上一次征求意见尚未结束。")
     if not (party or "").strip():
@@ -51,6 +51,7 @@ def request_consultation_end(
     """The consulted party answered (or its time ran out); the clock runs again."""
     ended_on = _today(ended_on)
     request = _locked(consultation.request, actor)
+    _require_step(request, Step.END_CONSULTATION)
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.ended_on is not None:
         raise RequestError("该征求意见已经结束。")

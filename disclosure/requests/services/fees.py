@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ..fees import PAYMENT_WORKING_DAYS, fee_for_pages, fee_for_request_number
-from ..models import FeeNotice, InformationRequest, State
+from ..models import FeeNotice, InformationRequest, Step
 from ..workdays import WorkCalendar
 from .common import (
     Action,
@@ -15,7 +15,7 @@ from .common import (
     _log,
     _notify_applicant,
     _refresh_deadline,
-    _require_state,
+    _require_step,
     _status_hint,
     _today,
 )
@@ -56,7 +56,7 @@ def request_fee_notice(
     days; the answer clock stops until payment (at most until that deadline)."""
     issued_on = _today(issued_on)
     request = _locked(request, actor)
-    _require_state(request, State.PROCESSING, State.EXTENDED, doing="发出收费通知")
+    _require_step(request, Step.FEE_NOTICE)
     if request.paused_since is not None:
         raise RequestError("申请正在暂停计时（征求意见或待缴费），请先结束后再发收费通知。")
     if issued_on < request.clock_start_on:
@@ -95,6 +95,7 @@ def request_fee_paid(*, notice: FeeNotice, actor, paid_on: dt.date | None = None
     """The applicant paid: the clock runs again from the next day."""
     paid_on = _today(paid_on)
     request = _locked(notice.request, actor)
+    _require_step(request, Step.FEE_PAID)
     notice = FeeNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.paid_on is not None:
         raise RequestError("该收费通知已登记缴费。")

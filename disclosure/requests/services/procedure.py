@@ -15,11 +15,11 @@ from responsibility.models import Unit
 from ..models import (
     CORRECTION_ASK_WORKING_DAYS,
     MAX_EXTENSION_WORKING_DAYS,
-    OPEN_STATES,
     InformationRequest,
     Outcome,
     OutcomeReason,
     State,
+    Step,
 )
 from ..selectors import addressable_units
 from ..workdays import WorkCalendar
@@ -33,7 +33,7 @@ from .common import (
     _new_query_code,
     _notify_applicant,
     _refresh_deadline,
-    _require_state,
+    _require_step,
     _status_hint,
     _today,
     normalise_query_code,
@@ -47,7 +47,7 @@ def request_reassign(*, request: InformationRequest, actor, unit: Unit, note: st
     if not access.is_district_office(actor):
         raise PermissionDenied("只有区政务公开办可以转办申请。")
     request = _locked(request, actor)
-    _require_state(request, *OPEN_STATES, doing="转办")
+    _require_step(request, Step.REASSIGN)
     if not addressable_units().filter(pk=unit.pk).exists():
         raise RequestError(f"{unit} 不受理政府信息公开申请（分解表“五、依申请公开”未列该单位）。")
     if unit.pk == request.unit_id:
@@ -64,7 +64,7 @@ def request_reassign(*, request: InformationRequest, actor, unit: Unit, note: st
 def request_accept(*, request: InformationRequest, actor, on: dt.date | None = None) -> InformationRequest:
     """The handling unit starts work on a registered request (已登记 → 办理中)."""
     request = _locked(request, actor)
-    _require_state(request, State.REGISTERED, doing="受理办理")
+    _require_step(request, Step.ACCEPT)
     if request.unit_id is None:
         raise RequestError("申请尚未确定办理单位，请区政务公开办先转办。")
     request.state = State.PROCESSING
@@ -81,7 +81,7 @@ def request_ask_correction(
     days of receipt, saying what to correct and by when. The answer clock stops."""
     asked_on = _today(asked_on)
     request = _locked(request, actor)
-    _require_state(request, State.REGISTERED, State.PROCESSING, doing="告知补正")
+    _require_step(request, Step.ASK_CORRECTION)
     if request.correction_asked_on is not None:
         raise RequestError("补正只能告知一次（条例第三十条），该申请已告知过补正。")
     instructions = (instructions or "").strip()
@@ -121,7 +121,7 @@ def request_receive_correction(
     the 20 working days start again from that day (条例 第三十条)."""
     received_on = _today(received_on)
     request = _locked(request, actor)
-    _require_state(request, State.CORRECTION, doing="补正")
+    _require_step(request, Step.RECEIVE_CORRECTION)
     text = (text or "").strip()
     if not text:
         raise RequestError("请填写补正内容。")
@@ -146,7 +146,7 @@ def request_lapse_correction(*, request: InformationRequest, today: dt.date | No
     table 三 as 其他处理 1). It ends the day after the correction deadline."""
     today = _today(today)
     request = _locked(request, actor)
-    _require_state(request, State.CORRECTION, doing="按逾期不补正办结")
+    _require_step(request, Step.LAPSE_CORRECTION)
     if today <= request.correction_due_on:
         raise RequestError(f"补正期限（{request.correction_due_on:%Y-%m-%d}）尚未届满。")
     request.state = State.CORRECTION_LAPSED
@@ -174,7 +174,7 @@ def request_extend(
     the applicant told (条例 第三十三条第二款)."""
     extended_on = _today(extended_on)
     request = _locked(request, actor)
-    _require_state(request, State.PROCESSING, doing="延期")
+    _require_step(request, Step.EXTEND)
     if request.extension_days:
         raise RequestError("每件申请只能延期一次（条例第三十三条）。")
     if not 1 <= days <= MAX_EXTENSION_WORKING_DAYS:
@@ -225,7 +225,7 @@ def request_answer(
     the answer letter with its own 文号 (text and/or file), and the date it was sent."""
     sent_on = _today(sent_on)
     request = _locked(request, actor)
-    _require_state(request, State.REGISTERED, State.PROCESSING, State.EXTENDED, doing="答复")
+    _require_step(request, Step.ANSWER)
     if request.unit_id is None:
         raise RequestError("申请尚未确定办理单位，请区政务公开办先转办。")
     if request.consultations.filter(ended_on__isnull=True).exists():
@@ -282,7 +282,7 @@ def request_withdraw(
     """The applicant withdraws the request; counted in table 三 as 其他处理 3 其他."""
     withdrawn_on = _today(withdrawn_on)
     request = _locked(request, actor)
-    _require_state(request, *OPEN_STATES, doing="撤回")
+    _require_step(request, Step.WITHDRAW)
     if not (note or "").strip():
         raise RequestError("请写明申请人撤回的方式和时间，如“申请人书面撤回”。")
     if withdrawn_on < request.received_on or withdrawn_on > timezone.localdate():
