@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from furong_portal.pagecache import fragment
+from furong_portal.storage import private_storage
 from responsibility.models import Column, Unit
 
 from . import search
@@ -272,7 +273,7 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 class Attachment(models.Model):
     item = models.ForeignKey(Item, models.CASCADE, related_name="attachments", verbose_name="所属信息")
-    file = models.FileField("文件", upload_to=attachment_path)
+    file = models.FileField("文件", storage=private_storage, upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小（字节）", default=0)
     content_type = models.CharField("文件类型", max_length=100, blank=True)

@@ -5,7 +5,7 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,8 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
+from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, generation, public_cache
+from furong_portal.storage import file_response
 from responsibility.catalogue.models import entries_prefetch
 from responsibility.models import Column, Unit
 
@@ -27,7 +29,6 @@ from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
 from .models import Attachment, Item
 from .presentation import result_snippets
-from furong_portal import ratelimit
 from .requests.selectors import REQUESTS_COLUMN_NUMBER
 from .topics.models import Topic
 
@@ -324,13 +325,7 @@ def attachment_download(request, pk, name=None):
     # publication, e.g. in the editor; nobody else does.
     if not public and not access.items_visible_to(request.user).filter(pk=attachment.item_id).exists():
         raise Http404("该附件所属信息未公开。")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("附件文件缺失。") from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type or None
-    )
+    response = file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type or None)
     if not public:
         patch_cache_control(response, private=True, no_store=True)
         return response

@@ -303,10 +303,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Every file field names one of these aliases (furong_portal/storage.py); for an S3-compatible
+# object store replace the backends here (django-storages, docs/deploy.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "furong_portal.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Let the web server send non-public files once a view has checked permission: the internal
+# nginx location that maps to PRIVATE_MEDIA_ROOT (e.g. "/_protected/", docs/deploy.md), or
+# X-Sendfile for Apache/lighttpd. Empty: Django sends them.
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
+PRIVATE_MEDIA_SENDFILE = env_bool("PRIVATE_MEDIA_SENDFILE", False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -17,6 +17,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "furong_portal.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # No collectstatic in tests: whitenoise serves from the finders instead of STATIC_ROOT.
@@ -24,6 +25,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="furong-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="furong-test-private-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A valid 统一社会信用代码 standing in for the district government's (the 索引号 prefix of units
 # without a code of their own); tests of the refusal without one override it.

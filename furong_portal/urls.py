@@ -5,6 +5,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 from disclosure.opendata.api import api
+from furong_portal.files import protected_file
 from furong_portal.health import healthz
 
 admin.site.site_header = "芙蓉区政府信息公开平台 · 管理后台"
@@ -20,6 +21,7 @@ def favicon(request):
 urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", healthz, name="healthz"),
+    path("files/<path:name>", protected_file, name="protected-file"),
     path("admin/", admin.site.urls),
     path("work-points/", include("tasks.urls")),
     path("units/", include("responsibility.urls")),

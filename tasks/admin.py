@@ -15,6 +15,7 @@ from responsibility.services import party_resolve
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
 from .models import PlanDocument, Reminder, Schedule, Section, Task, WorkPoint, WorkPointParty, WorkPointSetting
+from .participation import EvaluationExportView, EvaluationResultsView
 from .plan_views import CarryOverView, ComparisonView, PlanImportView
 from .resources import WorkPointResource
 from .selectors import task_history

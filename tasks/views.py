@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from disclosure.checks.linkcheck import link_summary
 from disclosure.consultations.selectors import overdue_feedback
 from disclosure.reports.selectors import report_overview
 from furong_portal.pagecache import PublicCacheMixin
+from furong_portal.storage import file_response
 from responsibility.audit import Action as AuditAction
 from responsibility.audit import audit_record
 
@@ -330,4 +331,4 @@ class EvidenceDownloadView(View):
     def get(self, request, pk, file_pk):
         task = task_get_for(request.user, pk, Action.VIEW)
         evidence = get_object_or_404(EvidenceFile, pk=file_pk, report__task=task)
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+        return file_response(evidence.file, filename=evidence.name, content_type=evidence.content_type or None)

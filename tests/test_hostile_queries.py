@@ -61,6 +61,8 @@ def paths(seed):
         "pk": str(item.pk),
         "number": str(WorkPoint.objects.order_by("number").first().number),
         "section": "items",
+        "year": "2020",
+        "name": attachment.file.name,
     }
 
     def fill(route):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from furong_portal.personal_data import SM4EncryptedField
+from furong_portal.storage import private_storage
 from responsibility.models import Unit
 
 from . import identity
@@ -295,7 +296,9 @@ class InformationRequest(models.Model):
     outcome_reason = models.CharField("具体情形", max_length=20, choices=OutcomeReason.choices, blank=True)
     letter_number = models.CharField("答复书文号", max_length=60, blank=True)
     letter_text = models.TextField("答复书正文", max_length=20000, blank=True)
-    letter_file = models.FileField("答复书文件", upload_to=letter_path, blank=True, max_length=200)
+    letter_file = models.FileField(
+        "答复书文件", storage=private_storage, upload_to=letter_path, blank=True, max_length=200
+    )
     sent_on = models.DateField("答复日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
 

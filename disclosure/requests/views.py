@@ -2,7 +2,7 @@
 query code, never showing identity data), the procedure and the printable paper form."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
 from furong_portal.personal_data import sm3_keyed_digest
+from furong_portal.storage import file_response
 
 from . import identity
 from .forms import CorrectionForm, LookupForm, PublicRequestForm, issue_form_token
@@ -242,8 +243,4 @@ class LetterView(GrantedMixin, View):
         if information_request.state != State.ANSWERED or not information_request.letter_file:
             raise Http404
         extension = information_request.letter_file.name.rsplit(".", 1)[-1]
-        return FileResponse(
-            information_request.letter_file.open("rb"),
-            as_attachment=True,
-            filename=f"{information_request.number}-答复书.{extension}",
-        )
+        return file_response(information_request.letter_file, filename=f"{information_request.number}-答复书.{extension}")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from furong_portal.storage import private_storage
 from responsibility.models import Unit
 
 from .plan import PlanDocument, WorkPoint, WorkPointParty
@@ -211,8 +212,8 @@ class ProgressReport(models.Model):
 
 @deconstructible(path="tasks.models.EvidenceStorage")
 class EvidenceStorage(FileSystemStorage):
-    """Uploaded evidence is internal: it lives under PRIVATE_MEDIA_ROOT, which the web
-    server does not serve, and is downloaded only through an authorised view."""
+    """The storage evidence used before the `private` STORAGES alias (furong_portal/storage.py);
+    kept because migration 0002 names it."""
 
     @property
     def base_location(self):
@@ -235,7 +236,7 @@ def evidence_path(instance: "EvidenceFile", filename: str) -> str:
 
 class EvidenceFile(models.Model):
     report = models.ForeignKey(ProgressReport, models.PROTECT, related_name="files", verbose_name="进展报告")
-    file = models.FileField("文件", storage=EvidenceStorage(), upload_to=evidence_path, max_length=200)
+    file = models.FileField("文件", storage=private_storage, upload_to=evidence_path, max_length=200)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("文件类型", max_length=100)

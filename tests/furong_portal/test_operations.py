@@ -1,6 +1,7 @@
 """Operations: the Content-Security-Policy, /healthz, JSON logs and error reporting by DSN."""
 
 import json
+import re
 import logging
 from unittest import mock
 
@@ -39,9 +40,13 @@ def test_the_admin_may_run_its_own_scripts_only(client, seed):
 
 
 def test_public_templates_have_no_inline_script_or_style(client, seed):
-    for name in ("disclosure:home", "disclosure:search", "disclosure:documents", "tasks:work-points", "requests:apply"):
+    for name in (
+        "disclosure:home", "disclosure:search", "disclosure:documents", "tasks:work-points", "requests:apply",
+        "requests:paper-form",
+    ):
         html = client.get(reverse(name)).content.decode()
         assert "<script" not in html and " style=" not in html and "<style" not in html, name
+        assert not re.search(r"\son[a-z]+=", html), name
 
 
 def test_healthz_answers_ok_when_database_and_cache_answer(client):
