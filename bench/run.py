@@ -66,6 +66,7 @@ def environment(args) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "MEDIA_ROOT": str(WORK / "media"),
+        "PRIVATE_MEDIA_ROOT": str(WORK / "private-media"),
         "STATIC_ROOT": str(WORK / "static"),
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "600",

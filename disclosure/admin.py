@@ -240,7 +240,7 @@ class ItemAdmin(ConfirmedOnceImportMixin, ImportExportModelAdmin):
         if not is_district_office(request.user):
             main = tuple(name for name in main if name != "unit")
         fieldsets = [
-            (None, {"fields": main}),
+            (None, {"fields": (*main, "version") if obj is not None else main}),
             ("分类与关联", {"fields": ("theme", "genre", "keywords", "is_normative", "normative_kind", "interprets")}),
             ("正文", {"fields": ("body",)}),
         ]
@@ -298,7 +298,9 @@ class ItemAdmin(ConfirmedOnceImportMixin, ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.CONTENT_FIELDS}
         if change:
-            saved = services.item_update(actor=request.user, item=obj, data=data)
+            saved = services.item_update(
+                actor=request.user, item=obj, data=data, expected_version=form.cleaned_data.get("version")
+            )
         else:
             column, unit = data.pop("column"), data.pop("unit", None)
             saved = services.item_create(actor=request.user, column=column, unit=unit, data=data)

@@ -11,7 +11,7 @@ computed with `search_text_for` and the SQLite FTS index is filled batch by batc
 What it makes: notices, plans, reports, news …; normative documents (规范性文件) in
 all three validity states, expired and repealed ones pointing to their successor;
 policy interpretations linked to the documents they explain; attachments (small but
-real PDF, DOCX and XLSX files under MEDIA_ROOT); a few withdrawn items, drafts and
+real PDF, DOCX and XLSX files in the private storage); a few withdrawn items, drafts and
 scheduled publications.
 """
 
@@ -27,12 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from furong_portal.pagecache import public_pages_changed
+from furong_portal.storage import private_storage
 from responsibility.answering import column_answering_units
 from responsibility.models import Column, Unit
 
@@ -434,7 +434,8 @@ def _allocate_index_numbers(planned: list[Item]) -> list[IndexSequence]:
 
 def _write_attachments(rng, planned: list[Item], summary: DemoSummary) -> None:
     files = demo_files()
-    root = Path(settings.MEDIA_ROOT) / ATTACHMENT_DIR
+    # Attachments live in the private storage (furong_portal/storage.py), as uploads do.
+    root = Path(private_storage().path(ATTACHMENT_DIR))
     root.mkdir(parents=True, exist_ok=True)
     rows = []
     for index, item in enumerate(planned):

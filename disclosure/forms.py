@@ -9,6 +9,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from . import access
 from .models import Item
+from .services import item_stale_message, item_version
 from .uploads import validate_attachment
 
 
@@ -41,6 +42,22 @@ BODY_EDITOR = {
 
 
 class ItemAdminForm(forms.ModelForm):
+    # The item's version when the form was opened (optimistic locking, services.item_version).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = item_version(self.instance)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            stale = item_stale_message(self.instance, data.get("version") or "")
+            if stale:
+                raise forms.ValidationError(stale, code="stale")
+        return data
+
     class Meta:
         model = Item
         fields = (

@@ -172,6 +172,38 @@ def _state_before(item: Item) -> tuple[dict, dict]:
     return item_snapshot(item), _displays(item)
 
 
+# --- Concurrent edits (optimistic locking) -------------------------------------------
+#
+# Every change of an item records an ItemRevision, so the newest revision is the item's
+# version. An edit form carries the version it was opened at; saving from an older version
+# is refused, naming what changed meanwhile, instead of silently undoing it.
+
+
+def item_version(item: Item) -> str:
+    latest = ItemRevision.objects.filter(item_id=item.pk).order_by("-pk").values_list("pk", flat=True).first()
+    return str(latest or 0)
+
+
+def item_stale_message(item: Item, version: str) -> str | None:
+    """None when `version` is still current; otherwise the refusal, listing the changes since."""
+    if not version or version == item_version(item):
+        return None
+    since = int(version) if version.isdigit() else 0
+    changes = []
+    for revision in ItemRevision.objects.filter(item_id=item.pk, pk__gt=since).select_related("author").order_by("pk"):
+        who = (revision.author.get_full_name() or revision.author.get_username()) if revision.author else "系统"
+        fields = "；".join(
+            f"{Item._meta.get_field(name).verbose_name if name != 'attachments' else '附件'}：{old} → {new}"
+            for name, (old, new) in revision.changes.items()
+        )
+        when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+        changes.append(f"{who} 于 {when} {revision.get_action_display()}" + (f"（{fields}）" if fields else ""))
+    return (
+        "保存未成功：您打开这条信息之后，它已被修改，为免覆盖别人的修改，本次保存被拒绝。"
+        f"期间的修改：{'；'.join(changes) or '（见历史记录）'}。请重新打开本页，在最新版本上再修改。"
+    )
+
+
 def _locked(item: Item) -> Item:
     """The item's current row, locked until the transaction ends."""
     return Item.objects.select_for_update().select_related("column", "unit").get(pk=item.pk)
@@ -234,12 +266,22 @@ def item_create(
 
 @transaction.atomic
 def item_update(
-    *, actor, item: Item, data: Mapping[str, Any], action: str = Action.EDITED, comment: str = ""
+    *,
+    actor,
+    item: Item,
+    data: Mapping[str, Any],
+    action: str = Action.EDITED,
+    comment: str = "",
+    expected_version: str | None = None,
 ) -> Item:
     """Change the content of a draft or returned item (or, for the district office, a
-    published one). Nothing is recorded when nothing changed."""
+    published one). Nothing is recorded when nothing changed. With `expected_version` (the
+    version the edit form was opened at), an edit made on an older version is refused."""
     item = _locked(item)
     access.item_require(access.items_editable_by(actor), item, "这条信息当前不能由您修改。")
+    stale = item_stale_message(item, expected_version or "")
+    if stale:
+        raise ValidationError(stale)
     before = _state_before(item)
     _content_apply(actor=actor, item=item, data=data)
     if item_snapshot(item) == before[0]:

@@ -9,6 +9,7 @@ from typing import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -429,9 +430,19 @@ class InformationRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         kwargs = {"user": request.user} if definition.needs_user else {}
         form = definition.form(request.POST or None, request.FILES or None, **kwargs)
+        # The version the form was opened at (optimistic locking, services.request_version).
+        form.fields["version"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=services.request_version(obj)
+        )
         if request.method == "POST" and form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
             try:
-                definition.run(obj, request.user, form.cleaned_data)
+                with transaction.atomic():
+                    current = InformationRequest.objects.select_for_update().get(pk=obj.pk)
+                    stale = services.request_stale_message(current, form.cleaned_data["version"])
+                    if stale:
+                        raise services.RequestError(stale)
+                    definition.run(obj, request.user, data)
             except (services.RequestError, PermissionDenied) as error:
                 form.add_error(None, str(error))
             else:

@@ -163,3 +163,40 @@ def test_annual_report_page_shows_balanced_table(client, office, unit_a, file_re
     client.force_login(office)
     html = client.get(reverse("admin:requests_informationrequest_annual_report"), {"year": 2020}).content.decode()
     assert "各列均平衡" in html and "本年新收政府信息公开申请数量" in html
+
+
+def step_version(client, request, step) -> str:
+    import re
+
+    page = client.get(step_url(request, step)).content.decode()
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def test_a_step_opened_before_another_steps_is_refused_naming_it(unit_a, staff_a, file_request):
+    from django.test import Client
+
+    from .conftest import make_staff
+
+    colleague = make_staff("reviewer-a", unit=unit_a, role="审核员")
+    request = file_request(unit_a, D(2020, 9, 25))
+    first, second = Client(), Client()
+    first.force_login(staff_a)
+    second.force_login(colleague)
+    assert first.post(step_url(request, "accept"), {"on": "2020-09-28"}).status_code == 302
+    answer_version = step_version(first, request, "answer")
+    extend_version = step_version(second, request, "extend")
+
+    extended = second.post(
+        step_url(request, "extend"),
+        {"days": 10, "reason": "需调取档案", "approver": "张主任", "extended_on": "2020-10-20", "version": extend_version},
+    )
+    assert extended.status_code == 302
+    refused = first.post(
+        step_url(request, "answer"),
+        {"outcome": "partly", "outcome_reason": "", "letter_number": "芙教信复〔2020〕9号", "letter_text": "部分公开。",
+         "sent_on": "2020-10-21", "version": answer_version},
+    )  # fmt: skip
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "未办理" in page and "延期" in page
+    request.refresh_from_db()
+    assert request.state == State.EXTENDED and not request.letter_number

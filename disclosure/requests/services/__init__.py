@@ -15,6 +15,8 @@ from .common import (
     normalise_query_code,
     query_code_matches,
     request_deadline,
+    request_stale_message,
+    request_version,
 )
 from .consultation import request_consultation_end, request_consultation_start
 from .daily import (
@@ -60,6 +62,8 @@ __all__ = [
     "request_consultation_end",
     "request_consultation_start",
     "request_deadline",
+    "request_stale_message",
+    "request_version",
     "request_extend",
     "request_fee_notice",
     "request_fee_paid",

@@ -152,3 +152,32 @@ def _notify_applicant(request: InformationRequest, subject: str, body: str) -> N
 
 def _status_hint(request: InformationRequest) -> str:
     return f"请凭申请编号 {request.number} 和查询码在“依申请公开—查询办理进度”页面查看：{reverse('requests:lookup')}"
+
+
+# --- Concurrent steps (optimistic locking) --------------------------------------------
+#
+# Every step records a RequestEvent, so the newest event is the request's version. A step
+# form carries the version it was opened at; a step taken on an older version is refused,
+# naming the steps taken meanwhile.
+
+
+def request_version(request: InformationRequest) -> str:
+    latest = RequestEvent.objects.filter(request_id=request.pk).order_by("-pk").values_list("pk", flat=True).first()
+    return str(latest or 0)
+
+
+def request_stale_message(request: InformationRequest, version: str) -> str | None:
+    """None when `version` is still current; otherwise the refusal, listing the steps since."""
+    if not version or version == request_version(request):
+        return None
+    since = int(version) if version.isdigit() else 0
+    steps = [
+        f"{event.actor_label} {event.effective_on:%Y-%m-%d} {event.get_action_display()}"
+        + (f"（{event.note}）" if event.note else "")
+        for event in RequestEvent.objects.filter(request_id=request.pk, pk__gt=since).order_by("pk")
+    ]
+    return (
+        f"未办理：您打开本页之后，申请 {request.number} 已有新的办理步骤，为免与之冲突，本次操作被拒绝。"
+        f"期间的步骤：{'；'.join(steps) or '（见办理记录）'}。请返回申请页面查看最新情况后再办理。"
+    )
+
