@@ -137,6 +137,27 @@ class RoleScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class TaskAdminForm(forms.ModelForm):
+    # The task's version when the form was opened (optimistic locking, Task.stale_message).
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = ("due_on",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        stale = self.instance.pk and Task.objects.get(pk=self.instance.pk).stale_message(data.get("seen_version"))
+        if stale:
+            raise forms.ValidationError(stale, code="stale")
+        return data
+
+
 @admin.register(Task)
 class TaskAdmin(RoleScopedAdmin):
     list_display = ("point_label", "unit", "role", "state", "due_on", "schedule_label")
@@ -145,7 +166,8 @@ class TaskAdmin(RoleScopedAdmin):
     search_fields = ("unit__name", "work_point__title", "assigned_as")
     date_hierarchy = "due_on"
     ordering = ("work_point__number", "unit__order", "unit__name")
-    fields = ("work_point", "unit", "role", "assigned_as", "state", "due_on", "completed_on")
+    form = TaskAdminForm
+    fields = ("work_point", "unit", "role", "assigned_as", "state", "due_on", "completed_on", "seen_version")
     actions = ("due_on_change",)
     change_form_template = "tasks/admin/task_change_form.html"
     change_list_template = "tasks/admin/task_change_list.html"
@@ -157,8 +179,14 @@ class TaskAdmin(RoleScopedAdmin):
         return (*self.list_filter, "work_point", "unit") if is_office_staff(request.user) else self.list_filter
 
     def get_readonly_fields(self, request, obj=None):
-        editable = {"due_on"} if self.has_change_permission(request, obj) else set()
-        return tuple(name for name in self.fields if name not in editable)
+        editable = {"due_on", "seen_version"} if self.has_change_permission(request, obj) else set()
+        return tuple(name for name in self.get_fields(request, obj) if name not in editable)
+
+    def get_fields(self, request, obj=None):
+        # The version the form was opened at travels only with a form that can be saved.
+        if self.has_change_permission(request, obj):
+            return self.fields
+        return tuple(name for name in self.fields if name != "seen_version")
 
     def has_view_permission(self, request, obj=None):
         return can_use_tasks(request.user) and (obj is None or task_permitted(request.user, obj, Action.VIEW))
@@ -178,7 +206,7 @@ class TaskAdmin(RoleScopedAdmin):
         return Schedule(task.schedule_on(timezone.localdate())).label
 
     def save_model(self, request, obj, form, change):
-        task_due_on_set(task=obj, due_on=form.cleaned_data["due_on"])
+        task_due_on_set(task=obj, due_on=form.cleaned_data["due_on"], expected_version=form.cleaned_data.get("seen_version"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         task = self.get_object(request, object_id)

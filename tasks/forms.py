@@ -34,6 +34,8 @@ class EvidenceItemChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ProgressReportForm(forms.Form):
+    # The task's version when the form was opened (optimistic locking, Task.stale_message).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reported_on = forms.DateField(label="报告日期", widget=AdminDateWidget)
     text = forms.CharField(
         label="进展情况", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
@@ -65,6 +67,7 @@ class ProgressReportForm(forms.Form):
 
 
 class TaskReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     decision = forms.ChoiceField(label="审核结论", choices=TaskReview.Decision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 4}),

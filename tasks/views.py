@@ -268,6 +268,9 @@ class TaskFormMixin(AdminPageMixin):
             task=self.task, history=task_history(self.task), original=self.task, **kwargs
         )
 
+    def get_initial(self):
+        return {**super().get_initial(), "version": self.task.version}
+
     def form_valid(self, form):
         try:
             self.perform(form)
@@ -302,7 +305,7 @@ class TaskReportView(TaskFormMixin, FormView):
         report = progress_report_submit(
             task=self.task, author=self.request.user, reported_on=data["reported_on"], text=data["text"],
             public_summary=data["public_summary"], is_final=data["is_final"],
-            evidence_items=data["evidence_items"], files=data["files"],
+            evidence_items=data["evidence_items"], files=data["files"], expected_version=data.get("version"),
         )
         messages.success(
             self.request, "最终报告已提交，等待区政务公开办审核。" if report.is_final else "进展报告已保存。"
@@ -320,7 +323,7 @@ class TaskReviewView(TaskFormMixin, FormView):
     def perform(self, form):
         review = task_review(
             task=self.task, reviewer=self.request.user, decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
+            comment=form.cleaned_data["comment"], expected_version=form.cleaned_data.get("version"),
         )
         messages.success(self.request, f"已{review.get_decision_display()}。")
 

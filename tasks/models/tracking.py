@@ -90,6 +90,9 @@ class Task(models.Model):
     completed_on = models.DateField("完成日期", null=True, blank=True, help_text="区政务公开办审核通过之日。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Raised by every write (services); forms carry it, so a save from an older version is
+    # refused instead of undoing someone else's change (optimistic locking).
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = TaskQuerySet.as_manager()
 
@@ -140,6 +143,25 @@ class Task(models.Model):
         if (self.due_on - today).days <= AT_RISK_DAYS:
             return Schedule.AT_RISK
         return Schedule.ON_TRACK
+
+    def stale_message(self, version) -> str | None:
+        """None when `version` (what a form was opened at) is still current; otherwise the
+        refusal, saying how the task stands now and what happened last."""
+        if version in (None, "") or int(version) == self.version:
+            return None
+        latest = self.reports.select_related("review").order_by("-created_at", "-pk").first()
+        last = ""
+        if latest is not None:
+            review = getattr(latest, "review", None)
+            last = (
+                f"；最近：{review.get_decision_display()}（{timezone.localtime(review.decided_at):%Y-%m-%d %H:%M}）"
+                if review
+                else f"；最近：{'最终报告' if latest.is_final else '进展报告'}（{latest.reported_on:%Y-%m-%d}）"
+            )
+        return (
+            "保存未成功：您打开本页之后，该任务已被修改，为免覆盖别人的修改，本次操作被拒绝。"
+            f"现在：状态“{self.get_state_display()}”，截止日期 {self.due_on:%Y-%m-%d}{last}。请重新打开本页后再操作。"
+        )
 
     def days_overdue(self, today) -> int:
         return max((today - self.due_on).days, 0)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from furong_portal.pagecache import public_pages_changed
@@ -104,7 +105,8 @@ def work_point_tasks_sync(*, work_point: WorkPoint) -> TaskSync:
             role, name = wanted[unit_id]
             if (task.role, task.assigned_as) != (role, name):
                 task.role, task.assigned_as = role, name
-                task.save(update_fields=["role", "assigned_as", "updated_at"])
+                task.version += 1
+                task.save(update_fields=["role", "assigned_as", "version", "updated_at"])
                 result.updated += 1
         elif task.state == Task.State.NOT_STARTED and not task.reports.exists() and not _carried(task):
             task.delete()
@@ -136,10 +138,15 @@ def plan_tasks_sync(*, plan: PlanDocument) -> TaskSync:
 
 
 @transaction.atomic
-def task_due_on_set(*, task: Task, due_on: date) -> Task:
+def task_due_on_set(*, task: Task, due_on: date, expected_version: int | None = None) -> Task:
+    task = Task.objects.select_for_update().select_related("work_point__section__document").get(pk=task.pk)
+    stale = task.stale_message(expected_version)
+    if stale:
+        raise ValidationError(stale)
     task.due_on = due_on
     task.full_clean()
-    task.save(update_fields=["due_on", "updated_at"])
+    task.version += 1
+    task.save(update_fields=["due_on", "version", "updated_at"])
     public_pages_changed()
     return task
 
@@ -151,4 +158,6 @@ def tasks_due_on_set(*, tasks, due_on: date) -> int:
     for issued_on in plans.values_list("issued_on", flat=True):
         check_due_on(due_on, issued_on=issued_on)
     public_pages_changed()
-    return Task.objects.filter(pk__in=tasks.values("pk")).update(due_on=due_on, updated_at=timezone.now())
+    return Task.objects.filter(pk__in=tasks.values("pk")).update(
+        due_on=due_on, version=F("version") + 1, updated_at=timezone.now()
+    )

@@ -84,6 +84,7 @@ def progress_report_submit(
     evidence_items: Iterable = (),
     files: Iterable = (),
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> ProgressReport:
     """Record a unit's report on `task`. A final report puts the task into review; any
     other report marks it in progress. Reports are kept as submitted, never edited."""
@@ -93,6 +94,9 @@ def progress_report_submit(
     try:
         with transaction.atomic():
             task = Task.objects.select_for_update().select_related("work_point__section__document").get(pk=task.pk)
+            stale = task.stale_message(expected_version)
+            if stale:
+                raise ValidationError(stale)
             if task.state not in Task.REPORTABLE_STATES:
                 raise ValidationError(
                     "该任务已提交审核，请等待区政务公开办的审核结果。"
@@ -121,7 +125,8 @@ def progress_report_submit(
                 stored.append(evidence)
                 evidence.save()
             task.state = Task.State.IN_REVIEW if is_final else Task.State.IN_PROGRESS
-            task.save(update_fields=["state", "updated_at"])
+            task.version += 1
+            task.save(update_fields=["state", "version", "updated_at"])
             public_pages_changed()
             return report
     except BaseException:
@@ -132,11 +137,16 @@ def progress_report_submit(
 
 
 @transaction.atomic
-def task_review(*, task: Task, reviewer, decision: str, comment: str = "", now=None) -> TaskReview:
+def task_review(
+    *, task: Task, reviewer, decision: str, comment: str = "", now=None, expected_version: int | None = None
+) -> TaskReview:
     """The district office's decision on the task's pending final report: approved
     (the task is done) or returned with a comment the unit sees."""
     now = now or timezone.now()
     task = Task.objects.select_for_update().get(pk=task.pk)
+    stale = task.stale_message(expected_version)
+    if stale:
+        raise ValidationError(stale)
     if task.state != Task.State.IN_REVIEW:
         raise ValidationError(f"只有待审核的任务可以审核，该任务当前为“{task.get_state_display()}”。")
     report = task.reports.filter(is_final=True, review__isnull=True).order_by("-created_at", "-pk").first()
@@ -152,7 +162,8 @@ def task_review(*, task: Task, reviewer, decision: str, comment: str = "", now=N
         task.state, task.completed_on = Task.State.DONE, timezone.localdate(now)
     else:
         task.state = Task.State.RETURNED
-    task.save(update_fields=["state", "completed_on", "updated_at"])
+    task.version += 1
+    task.save(update_fields=["state", "completed_on", "version", "updated_at"])
     # An approved report's public summary and the task's state show on /work-points/.
     public_pages_changed()
     return review

@@ -191,3 +191,36 @@ def test_posts_without_a_csrf_token_are_refused(world):
     assert client.post(review_url(world.task_a), {"decision": "approved"}).status_code == 403
     world.task_a.refresh_from_db()
     assert world.task_a.state == Task.State.IN_REVIEW
+
+
+def task_version(client, url) -> str:
+    import re
+
+    return re.search(r'name="(?:seen_)?version" value="(\d+)"', client.get(url).content.decode()).group(1)
+
+
+def test_two_office_sessions_changing_a_due_date_the_later_one_is_refused(world, make_staff):
+    other_office = make_staff("office-2", role=ROLE_DISTRICT_OFFICE)
+    first, second = client_for(world.office), client_for(other_office)
+    url = reverse("admin:tasks_task_change", args=(world.task_a.pk,))
+    version_first, version_second = task_version(first, url), task_version(second, url)
+    assert second.post(url, {"due_on": "2020-11-30", "seen_version": version_second}).status_code == 302
+    refused = first.post(url, {"due_on": "2020-12-15", "seen_version": version_first})
+    assert refused.status_code == 200 and "保存未成功" in refused.content.decode()
+    assert "截止日期 2020-11-30" in refused.content.decode()
+    world.task_a.refresh_from_db()
+    assert world.task_a.due_on == date(2020, 11, 30)
+
+
+def test_a_report_form_opened_before_a_colleagues_report_is_refused_with_the_news(world):
+    editor, reviewer = client_for(world.a_editor), client_for(world.a_reviewer)
+    version = task_version(editor, report_url(world.task_a))
+    progress_report_submit(
+        task=world.task_a, author=world.a_reviewer, reported_on=date(2020, 11, 1), text="已部署。"
+    )
+    refused = editor.post(report_url(world.task_a), report_post(is_final="", public_summary="", version=version))
+    assert refused.status_code == 200 and "最近：进展报告（2020-11-01）" in refused.content.decode()
+    assert ProgressReport.objects.filter(task=world.task_a).count() == 1
+    fresh = task_version(editor, report_url(world.task_a))
+    assert editor.post(report_url(world.task_a), report_post(is_final="", public_summary="", version=fresh)).status_code == 302
+    del reviewer

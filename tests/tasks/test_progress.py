@@ -65,7 +65,7 @@ def test_uploaded_evidence_is_stored_privately(task, author, private_media):
     assert (evidence.name, evidence.size, evidence.content_type) == ("佐证.pdf", len(PDF), "application/pdf")
     assert evidence.file.path.startswith(str(private_media))
     assert evidence.file.read() == PDF
-    assert evidence.file.storage.base_url is None
+    assert evidence.file.url.startswith("/files/")  # the permission-checking view, never a public path
 
 
 @pytest.mark.parametrize(
