@@ -35,7 +35,7 @@ def test_a_backup_restores_every_row_and_file_in_the_drill(seed, private_root, t
     manifest = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["disclosure.item"] == Item.objects.count() >= 1
     assert "private-media/request-letters/answer.pdf" in manifest["files"]
-    assert any(name.startswith("media/") for name in manifest["files"])
+    assert any(name.startswith("private-media/attachments/") for name in manifest["files"])
 
 
 def test_the_drill_fails_when_the_backup_does_not_match_its_manifest(seed, private_root, tmp_path):
