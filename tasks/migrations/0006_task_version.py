@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0004_private_storage'),
+        ('tasks', '0005_private_storage'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0003_role_permissions'),
+        ('tasks', '0004_carry_over'),
     ]
 
     operations = [
