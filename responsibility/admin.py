@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
 from import_export.admin import ExportMixin, ImportExportModelAdmin
@@ -134,20 +135,42 @@ class DutyInline(PrintedPartiesInline):
     verbose_name_plural = "责任单位（按“责任单位（原文）”自动生成）"
 
 
-class ColumnAdminForm(forms.ModelForm):
-    class Meta:
-        model = Column
-        fields = "__all__"
+class PrintedTextAdminMixin:
+    """The admin of a model whose printed text names its units (a column's 责任单位, a work
+    point's closing clause). The form refuses a name the register does not know, with the
+    parser's message; a saved text goes through its service, which rebuilds the rows."""
 
-    def clean_responsibility_text(self):
-        text = self.cleaned_data["responsibility_text"]
-        for name in responsibility_text_split(text):
-            party_resolve(name)  # a name the register does not know is reported here
-        return text
+    printed_field = ""
+
+    def printed_names(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def rebuild(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field, names = self.printed_field, self.printed_names
+
+        def clean_printed(self):
+            text = self.cleaned_data[field]
+            try:
+                for name in names(text):
+                    party_resolve(name)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
+            return text
+
+        return type(form.__name__, (form,), {f"clean_{field}": clean_printed})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or self.printed_field in form.changed_data:
+            self.rebuild(obj)
 
 
 @admin.register(Column)
-class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
+class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, PrintedTextAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
     resource_classes = (ColumnResource,)
     list_display = ("__str__", "number", "parent", "level", "responsibility_text", "update_cycle", "stale_after_days")
     list_filter = ("level", "update_cycle")
@@ -156,7 +179,7 @@ class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImport
     ordering = ("level", "parent__order", "order")
     autocomplete_fields = ("parent",)
     readonly_fields = ("level",)
-    form = ColumnAdminForm
+    printed_field = "responsibility_text"
     inlines = (DutyInline,)
     # django-import-export wraps this template with its import and export buttons.
     change_list_template = "admin/responsibility/column/change_list.html"
@@ -170,10 +193,11 @@ class ColumnAdmin(DistrictOfficeOnly, PublicPagesAdminMixin, ConfirmedOnceImport
         view = self.admin_site.admin_view(partial(column_table_import_view, self))
         return [path("import-table/", view, name="responsibility_column_table_import"), *super().get_urls()]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or "responsibility_text" in form.changed_data:
-            column_duties_replace(column=obj, responsibility_text=obj.responsibility_text)
+    def printed_names(self, text):
+        return responsibility_text_split(text)
+
+    def rebuild(self, column):
+        column_duties_replace(column=column, responsibility_text=column.responsibility_text)
 
 
 # --- Accounts ----------------------------------------------------------------------------

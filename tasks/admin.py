@@ -9,8 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from furong_portal.pagecache import PublicPagesAdminMixin
 from furong_portal.imports import ConfirmedOnceImportMixin
-from responsibility.admin import PrintedPartiesInline
-from responsibility.services import party_resolve
+from responsibility.admin import PrintedPartiesInline, PrintedTextAdminMixin
 
 from .access import Action, can_use_tasks, is_office_staff, task_permitted, tasks_visible_to
 from .forms import DueDateForm
@@ -72,34 +71,23 @@ class WorkPointPartyInline(PrintedPartiesInline):
     verbose_name_plural = "责任单位（按“责任单位括注”自动生成）"
 
 
-class WorkPointAdminForm(forms.ModelForm):
-    class Meta:
-        model = WorkPoint
-        fields = "__all__"
-
-    def clean_units_clause(self):
-        clause = self.cleaned_data["units_clause"]
-        for name, _role in units_clause_parse(clause):
-            party_resolve(name)  # a name the register does not know is reported here
-        return clause
-
-
 @admin.register(WorkPoint)
-class WorkPointAdmin(PublicPagesAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
+class WorkPointAdmin(PublicPagesAdminMixin, PrintedTextAdminMixin, ConfirmedOnceImportMixin, ImportExportModelAdmin):
     resource_classes = (WorkPointResource,)
     list_display = ("__str__", "section", "units_clause")
     list_filter = ("section__document", "section")
     list_select_related = ("section",)
     search_fields = ("title", "text", "units_clause", "parties__printed_name")
     ordering = ("section__document", "number")
-    form = WorkPointAdminForm
+    printed_field = "units_clause"
     inlines = (WorkPointPartyInline,)
     actions = ("tasks_sync",)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or "units_clause" in form.changed_data:
-            work_point_parties_replace(work_point=obj, units_clause=obj.units_clause)
+    def printed_names(self, clause):
+        return [name for name, _role in units_clause_parse(clause)]
+
+    def rebuild(self, work_point):
+        work_point_parties_replace(work_point=work_point, units_clause=work_point.units_clause)
 
     @admin.action(description="按责任单位括注同步分解任务")
     def tasks_sync(self, request, queryset):
