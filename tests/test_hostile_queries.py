@@ -72,7 +72,8 @@ def paths(seed):
             return route.replace("<int:pk>", str(item.unit_id))
         if route.startswith("requests/"):
             return route.replace("<str:number>", "YSQ-2020-00001")
-        return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: values[match[1]], route)
+        # Any other parameter (the open-data API's ids …) gets the published item's id.
+        return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: values.get(match[1], str(item.pk)), route)
 
     return sorted({"/" + fill(route) for route in public_routes()})
 
