@@ -287,10 +287,12 @@ def test_ending_a_consultation_of_a_withdrawn_request_is_refused(unit_a, staff_a
     services.request_accept(request=request, actor=staff_a)
     consultation = services.request_consultation_start(request=request, actor=staff_a, party="某公司", started_on=D(2020, 10, 12))
     services.request_withdraw(request=request, actor=staff_a, note="申请人书面撤回", withdrawn_on=D(2020, 10, 13))
+    request.refresh_from_db()
+    due_before = request.due_on
     with pytest.raises(RequestError, match="只有办理中、延期办理中的申请才能结束征求意见"):
         services.request_consultation_end(consultation=consultation, actor=staff_a, ended_on=D(2020, 10, 16))
     request.refresh_from_db()
-    assert request.state == State.WITHDRAWN and request.due_on is None
+    assert request.state == State.WITHDRAWN and request.due_on == due_before
     assert A.CONSULTATION_ENDED not in [e.action for e in request.events.all()]
 
 
