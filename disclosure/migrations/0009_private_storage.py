@@ -34,7 +34,7 @@ def to_public(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0007_item_normative_kind'),
+        ('disclosure', '0008_item_state_published_covering'),
     ]
 
     operations = [
