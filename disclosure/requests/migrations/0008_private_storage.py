@@ -34,7 +34,7 @@ def to_public(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0006_fee_notices'),
+        ('requests', '0007_personal_data_sm4'),
     ]
 
     operations = [
