@@ -13,6 +13,7 @@ from typing import Literal
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import conditional_page
 from ninja import NinjaAPI, Path, Query, Status
 from ninja.decorators import decorate_view
@@ -20,7 +21,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from disclosure.filters import ItemSearchFilter
 from disclosure.models import Genre, Item, Theme
-from disclosure.views import public_cache
+from disclosure.views import SearchView, public_cache
+from furong_portal import ratelimit
+from furong_portal.client_ip import client_ip
 from responsibility.models import Column
 
 from . import records
@@ -105,7 +108,17 @@ def after(queryset, cursor: str):
     return queryset.filter(published_at__lte=published_at).exclude(published_at=published_at, pk__gte=pk)
 
 
-@api.get("/items", response={200: ItemPage, **ERRORS}, tags=["政府信息"], summary="政府信息列表")
+def search_throttled(request):
+    """A keyword query reads the whole collection like /search/, so it counts against the
+    same per-client allowance (`search_per_ip`) and is refused the same way when used up."""
+    seconds = ratelimit.retry_after(SearchView.limit_scope)
+    response = api.create_response(request, {"detail": f"检索过于频繁，请 {seconds} 秒后再试。"}, status=429)
+    response["Retry-After"] = str(seconds)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+@api.get("/items", response={200: ItemPage, 429: ErrorOut, **ERRORS}, tags=["政府信息"], summary="政府信息列表")
 @cached
 def list_items(
     request,
@@ -126,6 +139,8 @@ def list_items(
     cursor: str | None = Query(None, pattern=CURSOR_PATTERN, description="上一页返回的 next_cursor"),
 ):
     """已发布和已撤回的政府信息，按发布日期从新到旧；已撤回的信息只给出索引号、标题、栏目、发布机构、日期和撤回原因。"""
+    if q and q.strip() and ratelimit.take(SearchView.limit_scope, client_ip(request) or "") is None:
+        return search_throttled(request)
     filters = QueryDict(mutable=True)
     for name, value in (("q", q), ("column", column), ("unit", unit), ("start", start), ("end", end),
                         ("theme", theme), ("genre", genre), ("validity", validity)):  # fmt: skip

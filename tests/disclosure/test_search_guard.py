@@ -43,3 +43,15 @@ def test_the_refusal_is_not_stored_by_the_page_cache(client, seed, three_per_min
     assert search(client, "医疗").status_code == 429
     assert search(client, "医疗", address="203.0.113.9").status_code == 200
     assert search(client, "医疗").status_code == 200  # now stored, for everyone
+
+
+def test_keyword_queries_through_the_api_share_the_search_allowance(client, seed, three_per_minute):
+    for term in ("扶贫", "预算"):
+        assert search(client, term).status_code == 200
+    api = client.get("/api/v1/items", {"q": "教育"}, REMOTE_ADDR="198.51.100.7")
+    assert api.status_code == 200
+    refused = client.get("/api/v1/items", {"q": "医疗"}, REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert "检索过于频繁" in refused.json()["detail"] and "no-store" in refused["Cache-Control"]
+    assert search(client, "卫生").status_code == 429
+    assert client.get("/api/v1/items", REMOTE_ADDR="198.51.100.7").status_code == 200  # no keyword: not counted
