@@ -272,15 +272,18 @@ def page_store(request, response, token: str, now: float) -> StoredPage:
 
 class PageCacheMiddleware:
     """Answers anonymous requests of public pages from the cache (see the module
-    docstring). Sits above the session, CSRF and authentication middleware, so a
-    stored page costs one round trip to the cache (the generation and the page in one
-    read) and no database query."""
+    docstring). Sits above the CSP, session, CSRF and authentication middleware (a
+    stored page keeps the CSP header it was rendered with: the public policy has no
+    nonce), so a stored page costs one round trip to the cache (the generation and the
+    page in one read) and no database query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Static files are answered by whitenoise below, faster than any cache.
+        self.static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else None
 
     def __call__(self, request):
-        if not request_cacheable(request):
+        if not request_cacheable(request) or (self.static_prefix and request.path.startswith(self.static_prefix)):
             return self.get_response(request)
         now = timezone.now().timestamp()
         # The generation is read before the view reads the database: a page rendered

@@ -132,6 +132,27 @@ def test_head_is_answered_from_the_cache_without_a_body(client, seed):
     assert response.status_code == 200 and response.content == b"" and response["ETag"]
 
 
+
+def test_a_stored_page_keeps_the_content_security_policy(client, seed):
+    rendered = client.get("/")
+    stored = client.get("/")
+    assert stored["ETag"] == rendered["ETag"]  # the second answer came from the cache
+    assert stored["Content-Security-Policy"] == rendered["Content-Security-Policy"] != ""
+
+
+def test_static_files_pass_by_the_page_cache(client, seed):
+    from django.core.cache import cache
+
+    reads = []
+    original = cache.get_many
+    cache.get_many = lambda keys, *args, **kwargs: reads.append(keys) or original(keys, *args, **kwargs)
+    try:
+        assert client.get("/static/css/portal.css").status_code == 200
+    finally:
+        cache.get_many = original
+    assert reads == []  # whitenoise answered without a cache read
+
+
 # --- Every change the public can see --------------------------------------------------
 
 
@@ -303,3 +324,15 @@ def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path)
     finally:
         first.close()
         second.close()
+
+
+def test_the_redis_backend_keeps_one_client_per_connection_pool():
+    if not redis_reachable():
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    from furong_portal.cache import RedisCache
+
+    backend = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": "furong-test-client"})
+    backend.set("answer", {"page": "页面"}, 30)
+    assert backend.get("answer") == {"page": "页面"}
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)
+    backend.delete("answer")
