@@ -24,9 +24,10 @@ to know which pages a change touches. New public pages are covered by marking
 them public (`public_cache`/`PublicCacheMixin`) and calling
 `public_pages_changed()` from their write services: no list of pages to keep.
 
-Scheduled publication needs no job: a page is kept at most until the earliest
-scheduled `published_at` still in the future (`next_publication`), so when an
-item falls due the next request renders it.
+Scheduled publication needs no job: the generation records the earliest scheduled
+`published_at` still in the future (`Generation.next_publication`), no page is kept
+past it, and the first request after it renews the generation, so when an item
+falls due the next request renders it.
 
 Caveats: a page that carries per-request data in its body (a nonce, a CSRF
 token, the visitor's name) must not be marked public. Fragments that are
@@ -41,6 +42,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,7 +53,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
-NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
 PAGE_KEY = "pagecache:page:{elder}:{digest}"
 FRAGMENT_KEY = "pagecache:fragment:{generation}:{name}"
 ELDER_MODE_COOKIE = "elder_mode"
@@ -81,38 +82,44 @@ def public_pages_changed() -> None:
     transaction.on_commit(generation_renew)
 
 
-def generation_renew() -> str:
+class Generation(NamedTuple):
+    """The shared state every stored page is checked against, kept under one key so
+    that the check is part of the page's own read: the token pages are stored under,
+    and the earliest scheduled publication still to come when it was written."""
+
+    token: str
+    next_publication: float  # a Unix time, or NO_SCHEDULE
+
+    def outlived(self, now: float) -> bool:
+        """A scheduled item has fallen due since: public pages changed by the clock."""
+        return self.next_publication != NO_SCHEDULE and self.next_publication <= now
+
+
+def generation_renew() -> Generation:
     """Renew the generation now. Services call `public_pages_changed`; this is for
     data written by other means whose transaction is already committed (or, in the
     tests, never will be). The writer also looks up the next scheduled publication
     for the new generation, so that readers need not."""
-    token = uuid.uuid4().hex
-    now = timezone.now().timestamp()
-    cache.set(NEXT_PUBLICATION_KEY.format(generation=token), _next_scheduled(now), timeout=page_seconds())
-    cache.set(GENERATION_KEY, token, timeout=None)
-    return token
+    renewed = Generation(uuid.uuid4().hex, _next_scheduled(timezone.now().timestamp()))
+    cache.set(GENERATION_KEY, renewed, timeout=None)
+    return renewed
+
+
+def current_generation(now: float, read: "Generation | None" = None) -> Generation:
+    """The generation shared by every process through the cache (`read`: the value
+    just read with a page). A scheduled publication falling due is a change of public
+    content like any other: the first reader to notice renews the generation (two that
+    notice at once renew it twice, which only costs a second rendering). So is a
+    missing generation, or one written by an earlier release in another form."""
+    current = cache.get(GENERATION_KEY) if read is None else read
+    if not isinstance(current, Generation) or current.outlived(now):
+        return generation_renew()
+    return current
 
 
 def generation() -> str:
-    """The current generation token, shared by every process through the cache."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
-
-
-def next_publication(token: str, now: float) -> float:
-    """The earliest scheduled publication after `now` (a Unix time), or NO_SCHEDULE.
-
-    The schedule only changes through the write services, which renew the
-    generation, so the answer is kept per generation until it has passed."""
-    key = NEXT_PUBLICATION_KEY.format(generation=token)
-    moment = cache.get(key)
-    if moment is None or (moment != NO_SCHEDULE and moment <= now):
-        moment = _next_scheduled(now)
-        cache.set(key, moment, timeout=page_seconds())
-    return moment
+    """The current generation token (fragments are kept under it)."""
+    return current_generation(timezone.now().timestamp()).token
 
 
 def _next_scheduled(now: float) -> float:
@@ -249,13 +256,12 @@ def response_storable(response) -> bool:
     )
 
 
-def page_store(request, response, token: str, now: float) -> StoredPage:
+def page_store(request, response, current: Generation, now: float) -> StoredPage:
     content = response.content
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(now)
-    scheduled = next_publication(token, now)
     expires = min(now + page_seconds(), next_midnight(now))
-    if scheduled != NO_SCHEDULE:
-        expires = min(expires, scheduled)
+    if current.next_publication != NO_SCHEDULE:
+        expires = min(expires, current.next_publication)
     page = StoredPage(
         status=response.status_code,
         headers=tuple((name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS),
@@ -263,7 +269,7 @@ def page_store(request, response, token: str, now: float) -> StoredPage:
         etag='W/"%s"' % hashlib.sha1(content).hexdigest()[:20],
         last_modified=last_modified,
         expires=expires,
-        generation=token,
+        generation=current.token,
     )
     if expires - now >= 1:
         cache.set(_page_key(request), page, timeout=int(expires - now))
@@ -290,14 +296,14 @@ class PageCacheMiddleware:
         # from data older than a change is stored under the generation that change ended.
         key = _page_key(request)
         found = cache.get_many([GENERATION_KEY, key])
-        token = found.get(GENERATION_KEY) or generation()
+        current = current_generation(now, found.get(GENERATION_KEY))
         stored = found.get(key)
-        if stored is not None and stored.generation == token and stored.expires > now:
+        if stored is not None and stored.generation == current.token and stored.expires > now:
             return stored.response(request)
         response = self.get_response(request)
         if not response_storable(response):
             return response
-        return page_store(request, response, token, now).response(request)
+        return page_store(request, response, current, now).response(request)
 
 
 class PublicPagesAdminMixin:

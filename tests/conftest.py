@@ -97,7 +97,6 @@ def _empty_cache(monkeypatch):
 
     monkeypatch.setattr(pagecache, "transaction", RenewNow)
     cache.clear()
-    cache.set(pagecache.GENERATION_KEY, "test", timeout=None)
-    cache.set(pagecache.NEXT_PUBLICATION_KEY.format(generation="test"), pagecache.NO_SCHEDULE, timeout=None)
+    cache.set(pagecache.GENERATION_KEY, pagecache.Generation("test", pagecache.NO_SCHEDULE), timeout=None)
     yield
     cache.clear()

@@ -74,6 +74,13 @@ def test_a_change_behind_the_services_back_stays_unseen_until_the_generation_cha
     assert "新标题" in page(client, item.get_absolute_url())
 
 
+def test_a_generation_in_an_earlier_releases_form_is_renewed(client, seed):
+    from django.core.cache import cache
+
+    cache.set(pagecache.GENERATION_KEY, "a-token-as-release-1-wrote-it", timeout=None)
+    assert client.get("/").status_code == 200
+    assert isinstance(cache.get(pagecache.GENERATION_KEY), pagecache.Generation)
+
 def test_a_signed_in_member_of_staff_neither_fills_nor_reads_the_cache(client, seed, a):
     item = published_item(unit=a, column=column(COLUMN_A), title="旧标题")
     client.force_login(district_officer())
@@ -214,6 +221,20 @@ def test_a_scheduled_item_appears_when_its_time_comes_without_any_job(
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "行政执法公示制度" in page(client, "/")
 
+
+def test_scheduled_items_fall_due_one_after_the_other(
+    client, editor, reviewer, committed, monkeypatch, django_assert_num_queries
+):
+    start = timezone.now()
+    published(editor, reviewer, committed, title="第一条定时发布的通知", at=start + datetime.timedelta(minutes=5))
+    published(editor, reviewer, committed, title="第二条定时发布的通知", at=start + datetime.timedelta(minutes=10))
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(minutes=5, seconds=1))
+    home = client.get("/")
+    assert "第一条定时发布的通知" in home.content.decode() and "第二条定时发布的通知" not in home.content.decode()
+    with django_assert_num_queries(0):  # stored again, until the next scheduled moment
+        assert client.get("/")["ETag"] == home["ETag"]
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(minutes=10, seconds=1))
+    assert "第二条定时发布的通知" in page(client, "/")
 
 def test_editing_a_column_in_the_admin_shows_the_new_title(client, seed, committed):
     target = column("3-4")
