@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
 from disclosure.requests import services
 from disclosure.requests.models import ApplicantKind, Channel, Delivery, HolidayCalendarDay, IdType, Medium
@@ -28,13 +27,6 @@ def make_staff(username: str, *, unit: Unit | None, role: str, email: str = ""):
     user.groups.set(Group.objects.filter(name=role))
     StaffProfile.objects.update_or_create(user=user, defaults={"unit": unit})
     return user
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
