@@ -3,7 +3,7 @@ import pytest
 from responsibility.models import Column
 from responsibility.roles import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER
 from tests.requests.conftest import (  # noqa: F401 (fixtures)
-    UNIT_A, UNIT_B, clear_cache, file_request, holiday_table, make_staff, office, unit_a, unit_b,
+    UNIT_A, UNIT_B, file_request, holiday_table, make_staff, office, unit_a, unit_b,
 )  # fmt: skip
 
 
