@@ -48,7 +48,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections for warm and cold pages")
     parser.add_argument("--duration", type=int, default=10, help="seconds per warm page")
-    parser.add_argument("--cold-duration", type=int, default=20, help="seconds per list of distinct URLs")
+    parser.add_argument("--cold-duration", type=int, default=20, help="seconds per list of distinct URLs (0: skip)")
     parser.add_argument("--mix-duration", type=int, default=60, help="seconds of the 50-connection mix (0: skip)")
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     return parser.parse_args()
@@ -264,7 +264,7 @@ def run(args, env, state) -> dict:
             wrk(port, paths, seconds=2, connections=args.connections)  # fill the cache, warm the workers
             results["warm"].append((label, wrk(port, paths, seconds=args.duration, connections=args.connections)))
             print(f"  {label}: {results['warm'][-1][1]['rps']:.0f} req/s", flush=True)
-        for label, paths in cold:
+        for label, paths in cold if args.cold_duration else ():
             if not args.redis_url:
                 server.terminate()
                 server.wait(timeout=30)
