@@ -30,8 +30,18 @@ past it, and the first request after it renews the generation, so when an item
 falls due the next request renders it.
 
 Caveats: a page that carries per-request data in its body (a nonce, a CSRF
-token, the visitor's name) must not be marked public. Fragments that are
-expensive to compute may be kept under `generation()` too (`fragment`).
+token, the visitor's name) must not be marked public.
+
+Fragments
+---------
+What many pages share (the site's header and footer, the column tree, a column's
+duties) is computed once per generation: `fragment(name, build)` keeps `build()`'s
+value exactly as long as a stored page may live (until the generation changes, which
+a scheduled publication falling due does too, or midnight), in this process and in
+the shared cache. Within a request of the page cache the generation is the one the
+middleware read for the page (`generation()`), so the process's own copy costs no
+round trip and cannot outlive a change for longer than that request. The values are
+shared by every request of the process: read them, never change them.
 """
 
 from __future__ import annotations
@@ -40,7 +50,8 @@ import datetime
 import gzip
 import hashlib
 import uuid
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import NamedTuple
 
@@ -54,7 +65,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY = "pagecache:page:{elder}:{digest}"
-FRAGMENT_KEY = "pagecache:fragment:{generation}:{name}"
+FRAGMENT_KEY = "pagecache:fragment:{generation}:{until}:{name}"
 ELDER_MODE_COOKIE = "elder_mode"
 MESSAGES_COOKIE = "messages"
 STORED_STATUSES = frozenset({200, 410})
@@ -117,9 +128,15 @@ def current_generation(now: float, read: "Generation | None" = None) -> Generati
     return current
 
 
+# The generation the page-cache middleware read for the request being answered.
+_request_generation: ContextVar[Generation | None] = ContextVar("pagecache_generation", default=None)
+
+
 def generation() -> str:
-    """The current generation token (fragments are kept under it)."""
-    return current_generation(timezone.now().timestamp()).token
+    """The current generation token (fragments are kept under it): in a request of the
+    page cache, the one read for its page."""
+    current = _request_generation.get() or current_generation(timezone.now().timestamp())
+    return current.token
 
 
 def _next_scheduled(now: float) -> float:
@@ -141,14 +158,45 @@ def next_midnight(now: float) -> float:
     return timezone.make_aware(midnight).timestamp()
 
 
-def fragment(name: str, build, timeout: int | None = None):
-    """`build()`'s value, kept until the next change of public content."""
-    key = FRAGMENT_KEY.format(generation=generation(), name=name)
+@dataclass
+class _Fragments:
+    """The fragments this process holds for one generation, until `until`."""
+
+    generation: str
+    until: float
+    values: dict = field(default_factory=dict)
+
+
+_fragments = _Fragments(generation="", until=0.0)
+
+
+def fragment(name: str, build):
+    """`build()`'s value, kept until the next change of public content (a scheduled
+    publication falling due is one) or midnight, whichever comes first: in this process,
+    and in the shared cache for the other processes. `name` must say everything the
+    value depends on besides public content (a column's fragment names the column)."""
+    global _fragments
+    token, now = generation(), timezone.now().timestamp()
+    held = _fragments
+    if held.generation != token or held.until <= now:
+        held = _fragments = _Fragments(generation=token, until=next_midnight(now))
+    try:
+        return held.values[name]
+    except KeyError:
+        pass
+    key = FRAGMENT_KEY.format(generation=token, until=int(held.until), name=name)
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=timeout or page_seconds())
+        cache.set(key, value, timeout=max(1, int(held.until - now)))
+    held.values[name] = value
     return value
+
+
+def fragments_forget() -> None:
+    """Drop this process's fragments (the tests' generations repeat their token)."""
+    global _fragments
+    _fragments = _Fragments(generation="", until=0.0)
 
 
 # --- Which pages are public ------------------------------------------------------------
@@ -300,7 +348,11 @@ class PageCacheMiddleware:
         stored = found.get(key)
         if stored is not None and stored.generation == current.token and stored.expires > now:
             return stored.response(request)
-        response = self.get_response(request)
+        reset = _request_generation.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_generation.reset(reset)
         if not response_storable(response):
             return response
         return page_store(request, response, current, now).response(request)

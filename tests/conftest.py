@@ -96,6 +96,7 @@ def _empty_cache(monkeypatch):
             transaction.on_commit(callback, using=using, robust=robust)
 
     monkeypatch.setattr(pagecache, "transaction", RenewNow)
+    pagecache.fragments_forget()
     cache.clear()
     cache.set(pagecache.GENERATION_KEY, pagecache.Generation("test", pagecache.NO_SCHEDULE), timeout=None)
     yield

@@ -3,10 +3,36 @@ dates that validate as HTML, and search terms highlighted in titles and snippets
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from disclosure import presentation
+from furong_portal.pagecache import fragment
 
 register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        vary = ":".join(str(variable.resolve(context)) for variable in self.vary_on)
+        return fragment(f"html:{self.name}:{vary}", lambda: mark_safe(self.nodelist.render(context)))
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """`{% fragment "name" column.pk %}…{% endfragment %}`: the enclosed markup rendered
+    once per generation of public content (furong_portal.pagecache.fragment), for every
+    request and page alike. It must show nothing of the request (the 长者模式 switch,
+    the query string) and depend only on public content and on the values named after
+    the name, which distinguish its copies."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then the values it varies on.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
 
 
 @register.filter
