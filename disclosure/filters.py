@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from responsibility.models import Column, Unit
+from responsibility.directory import directory
+from responsibility.models import Column
 
 from .models import Genre, Item, Theme
 from .search import SearchQuery
@@ -79,12 +80,20 @@ def column_choices():
     return choices
 
 
-class UnitFilter(django_filters.ModelChoiceFilter):
+def unit_choices():
+    """The active units (from the directory: no query)."""
+    return [(unit.pk, unit.name) for unit in directory().active_units()]
+
+
+class UnitFilter(django_filters.ChoiceFilter):
+    """发布机构: an active unit."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "发布机构")
-        kwargs.setdefault("queryset", Unit.objects.filter(is_active=True).only("pk", "name"))
+        kwargs.setdefault("choices", unit_choices)
         kwargs.setdefault("empty_label", "全部机构")
         kwargs.setdefault("widget", Select)
+        kwargs.setdefault("field_name", "unit_id")
         super().__init__(**kwargs)
 
 

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 
 from furong_portal.pagecache import fragment
 from furong_portal.storage import private_storage
+from responsibility.directory import directory
 from responsibility.models import Column, Unit
 
 from . import search
@@ -85,6 +87,21 @@ def column_subtree_ids(column_id: int) -> list[int]:
     return fragment("column-subtrees", subtrees).get(column_id, [column_id])
 
 
+class DirectoryIterable(ModelIterable):
+    """Items with their column (its path set) and unit taken from the directory
+    (responsibility.directory) instead of joined rows."""
+
+    def __iter__(self):
+        found = directory()
+        for item in super().__iter__():
+            column, unit = found.columns.get(item.column_id), found.units.get(item.unit_id)
+            if column is not None:  # else (a column newer than the directory) read when asked for
+                item.column = column
+            if unit is not None:
+                item.unit = unit
+            yield item
+
+
 class ItemQuerySet(models.QuerySet):
     def published(self, now=None):
         """What the public may read: approved and due (a future `published_at` is a
@@ -130,15 +147,41 @@ class ItemQuerySet(models.QuerySet):
         newest = self.order_by("-published_at", "-pk").values("pk")[: search.RANK_CANDIDATES]
         return annotate_relevance(self.filter(pk__in=newest), query).order_by("-relevance", "-published_at", "-pk")
 
+    def with_page_flags(self, now=None):
+        """Annotate what an item's page lists besides the item, so that the page reads only
+        the lists that are not empty: `has_attachments`, `has_consultations` (consultations
+        whose outcome it is) and `is_linked` (published items interpret or replace it)."""
+        from .consultations.models import Consultation  # that app builds on this one
+
+        linking = Item.objects.published(now).filter(Q(interprets=OuterRef("pk")) | Q(successor=OuterRef("pk")))
+        return self.annotate(
+            has_attachments=Exists(Attachment.objects.filter(item=OuterRef("pk"))),
+            has_consultations=Exists(Consultation.objects.public().filter(final_document=OuterRef("pk"))),
+            is_linked=Exists(linking),
+        )
+
+    def linked_to(self, item):
+        """The items `item`'s page names: the one replacing it, the one it interprets, its
+        interpretations and the ones it replaces."""
+        named = [pk for pk in (item.successor_id, item.interprets_id) if pk is not None]
+        return self.filter(Q(pk__in=named) | Q(interprets=item.pk) | Q(successor=item.pk))
+
     def with_interpretation_flag(self, now=None):
         """Annotate `has_interpretation`: whether a published 解读 links to the item
         (one EXISTS over the `interprets` index, not a query per row)."""
         interpretations = Item.objects.published(now).filter(interprets=models.OuterRef("pk"))
         return self.annotate(has_interpretation=models.Exists(interpretations))
 
+    def with_column_and_unit(self):
+        """Each item with its column (and the column's path, duties and sub-columns) and
+        its unit, from the directory: no join, no further query."""
+        clone = self.all()
+        clone._iterable_class = DirectoryIterable
+        return clone
+
     def for_listing(self):
         """What a list row shows: metadata, unit and the column with its path."""
-        return self.select_related("column__parent__parent", "unit").defer("body", "search_text")
+        return self.defer("body", "search_text").with_column_and_unit()
 
 
 class Item(models.Model):

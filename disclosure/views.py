@@ -4,7 +4,6 @@ QuerySet methods (disclosure.models.ItemQuerySet), filters are FilterSets."""
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,10 +18,10 @@ from django.views.generic import DetailView, TemplateView
 
 from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
-from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, generation, public_cache
+from furong_portal.pagecache import ELDER_MODE_COOKIE, PublicCacheMixin, fragment, public_cache
 from furong_portal.storage import file_response
-from responsibility.catalogue.models import entries_prefetch
-from responsibility.models import Column, Unit
+from responsibility.directory import directory
+from responsibility.models import Unit
 
 from . import access, search
 from .consultations.models import Consultation
@@ -94,26 +93,13 @@ class PaginatedMixin:
         return {"page_obj": page, "paginator": paginator, "page_range": page_range, "items": page.object_list}
 
 
-def column_tree():
-    """All columns as roots with `children` prefetched two levels deep, duties included."""
-    return (
-        Column.objects.roots()
-        .with_duties()
-        .prefetch_related(
-            Prefetch("children", queryset=Column.objects.with_duties()),
-            Prefetch("children__children", queryset=Column.objects.with_duties()),
-        )
-    )
-
-
 class HomeView(PublicCacheMixin, TemplateView):
     template_name = "disclosure/home.html"
 
     def get_context_data(self, **kwargs):
         published = Item.objects.published().for_listing()
         return super().get_context_data(
-            columns=column_tree(),
-            generation=generation(),
+            columns=directory().roots,
             latest_items=published[:10],
             latest_documents=published.normative()[:6],
             latest_interpretations=published.interpretations()[:6],
@@ -136,20 +122,16 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
     context_object_name = "column"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Column.objects.with_duties()
-            .select_related("parent__parent")
-            .prefetch_related(Prefetch("children", queryset=Column.objects.with_duties()), entries_prefetch()),
-            slug=self.kwargs["slug"],
-        )
+        """From the directory, with its path, duties and sub-columns (no query)."""
+        column = directory().by_slug.get(self.kwargs["slug"])
+        if column is None:
+            raise Http404("没有这个栏目。")
+        return column
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         subtree = Item.objects.published().in_column_tree(self.object)
-        latest = subtree.order_by("-published_at").values_list("published_at", flat=True).first()
-        # The year links span the first to the latest publication: two index lookups
-        # instead of truncating every row's date.
-        first = subtree.order_by("published_at").values_list("published_at", flat=True).first() if latest else None
+        latest, first = fragment(f"column-dates:{self.object.pk}", lambda: publication_span(subtree))
         filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
         items = filterset.qs if filterset.is_bound else filterset.queryset
         context = self.get_context_data(
@@ -166,13 +148,21 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         return self.render_to_response(context)
 
 
+def publication_span(items) -> tuple:
+    """The latest and the first publication date of `items` (None, None when empty):
+    two index lookups instead of truncating every row's date."""
+    latest = items.order_by("-published_at").values_list("published_at", flat=True).first()
+    first = items.order_by("published_at").values_list("published_at", flat=True).first() if latest else None
+    return latest, first
+
+
 class SiteMapView(PublicCacheMixin, TemplateView):
     """网站地图 (国办发〔2017〕47号): every page a visitor can reach, the column tree in full."""
 
     template_name = "disclosure/site_map.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=column_tree(), **kwargs)
+        return super().get_context_data(columns=directory().roots, **kwargs)
 
 
 class ContactView(PublicCacheMixin, TemplateView):
@@ -197,46 +187,44 @@ class ItemView(PublicCacheMixin, DetailView):
     context_object_name = "item"
 
     def get_queryset(self):
-        published = Item.objects.published().defer("search_text")
         return (
-            Item.objects.publicly_addressable()
+            Item.objects.publicly_addressable(self.now)
             .defer("search_text")
-            .select_related("column__parent__parent", "unit", "successor", "interprets")
-            .prefetch_related(
-                "attachments",
-                Prefetch(
-                    "interpretations",
-                    queryset=published.only("pk", "title", "published_at", "updated_at", "interprets_id"),
-                ),
-                Prefetch(
-                    "predecessors", queryset=published.only("pk", "title", "doc_number", "updated_at", "successor_id")
-                ),
-                Prefetch(
-                    "consultations",
-                    queryset=Consultation.objects.public().only("pk", "title", "state", "final_document_id"),
-                ),
-            )
+            .with_column_and_unit()
+            .with_page_flags(self.now)
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        item = self.object
+        self.now = now = timezone.now()
+        self.object = item = self.get_object()
         if item.state == Item.State.WITHDRAWN:
             return self.response_class(
                 request=request, template="disclosure/item_withdrawn.html", context={"item": item}, status=410
             )
-        now = timezone.now()
-        successor = item.successor if _is_public(item.successor, now) else None
-        interpreted = item.interprets if _is_public(item.interprets, now) else None
+        # One query for the linked items, none for the lists that are empty.
+        linked = []
+        if item.successor_id or item.interprets_id or item.is_linked:
+            fields = ("pk", "title", "doc_number", "published_at", "updated_at", "interprets_id", "successor_id")
+            linked = list(Item.objects.published(now).linked_to(item).only(*fields))
         # The page shows the linked documents too, so it changes when any of them does.
-        shown = [item, successor, interpreted, *item.interpretations.all(), *item.predecessors.all()]
-        last_modified = int(max(other.updated_at for other in shown if other is not None).timestamp())
+        last_modified = int(max(other.updated_at for other in (item, *linked)).timestamp())
         response = get_conditional_response(request, last_modified=last_modified)
         if response is not None:
             return response
-        response = self.render_to_response(
-            self.get_context_data(object=item, successor=successor, interpreted=interpreted)
+        context = self.get_context_data(
+            object=item,
+            successor=next((other for other in linked if other.pk == item.successor_id), None),
+            interpreted=next((other for other in linked if other.pk == item.interprets_id), None),
+            interpretations=[other for other in linked if other.interprets_id == item.pk],
+            predecessors=[other for other in linked if other.successor_id == item.pk],
+            attachments=list(item.attachments.all()) if item.has_attachments else (),
+            consultations=(
+                Consultation.objects.public().filter(final_document=item).only("pk", "title", "state")
+                if item.has_consultations
+                else ()
+            ),
         )
+        response = self.render_to_response(context)
         response["Last-Modified"] = http_date(last_modified)
         return response
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from responsibility.directory import directory
 from responsibility.models import Unit
 from tests.disclosure.public_data import attach, publish
 
@@ -108,7 +109,8 @@ def test_document_library_queries_do_not_grow_with_interpretations(client, seed,
     for number in range(15):
         document = publish("3-1", "区司法局", title=f"办法{number}", is_normative=True, validity="valid")
         publish("3-1", "区司法局", title=f"解读{number}", interprets=document)
-    with django_assert_max_num_queries(4):
+    directory()  # read once per generation, not per page
+    with django_assert_max_num_queries(2):  # the count, the rows
         client.get(reverse("disclosure:documents"))
 
 
