@@ -99,6 +99,26 @@ def test_home_page_serves_the_column_tree_from_the_cache_once_filled(client, see
     assert second.content == first.content
 
 
+def test_a_page_nobody_asked_for_yet_reads_only_its_own_rows(client, seed, django_assert_num_queries):
+    """What pages share is read once per generation (the directory of columns and units,
+    rendered fragments, a column's first and latest dates): a page first asked for in a
+    generation that other pages filled runs only the queries of its own rows."""
+    document = add_items(6)
+    column = reverse("disclosure:column", args=("3",))
+    for url in ("/", column, reverse("disclosure:documents")):
+        client.get(url)
+    plain = Item.objects.get(title="关于扶贫工作的通知第2号")  # nothing attached, nothing linked
+    expected = {
+        plain.get_absolute_url(): 1,  # the row, with flags for the lists it could show
+        document.get_absolute_url(): 3,  # and its linked documents, and its attachments
+        column + "?page=2": 2,  # the count and the rows
+        reverse("disclosure:documents") + "?page=2": 2,
+    }
+    for url, count in expected.items():
+        with django_assert_num_queries(count, info=url):
+            assert client.get(url).status_code == 200
+
+
 def test_a_public_page_asked_for_again_runs_no_query(client, seed, django_assert_num_queries):
     document = add_items(3)
     for url in pages(document):
