@@ -72,7 +72,7 @@ def setup(database_url: str) -> None:
 
 TEMPLATE_COLUMNS = (
     "n", "column_id", "unit_id", "title", "doc_number", "written_on", "theme", "genre", "keywords", "body",
-    "search_text", "is_normative", "validity",
+    "search_text", "is_normative", "normative_kind", "validity",
 )  # fmt: skip
 
 
@@ -89,7 +89,8 @@ def templates() -> list[tuple]:
         validity = (item.validity or "valid") if item.is_normative else ""
         rows.append((
             number, item.column_id, item.unit_id, item.title, item.doc_number, item.written_on, item.theme,
-            item.genre, item.keywords, item.body, search_text_for(item), item.is_normative, validity,
+            item.genre, item.keywords, item.body, search_text_for(item), item.is_normative, item.normative_kind,
+            validity,
         ))  # fmt: skip
     return rows
 
@@ -106,35 +107,43 @@ def fill(target: int) -> None:
     started = time.monotonic()
     rows = templates()
     migration = __import__("disclosure.migrations.0002_search_index", fromlist=["PG_CREATE_INDEX"])
+    terms = __import__("disclosure.migrations.0010_search_term_counts", fromlist=["PG_TRIGGER_NAMES"])
     # Each slice commits on its own (autocommit): a crash keeps what was written, and the
     # foreign-key checks are done before the index is built.
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE bench_template (n int PRIMARY KEY, column_id bigint, unit_id bigint, title text, "
             "doc_number text, written_on date, theme text, genre text, keywords text, body text, search_text text, "
-            "is_normative boolean, validity text)"
+            "is_normative boolean, normative_kind text, validity text)"
         )
         with cursor.copy(f"COPY bench_template ({', '.join(TEMPLATE_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(migration.PG_DROP_INDEX)
+        # The term counts are recounted once at the end instead of upserted per slice.
+        for name in terms.PG_TRIGGER_NAMES:
+            cursor.execute(f"ALTER TABLE disclosure_item DISABLE TRIGGER {name}")
         step = 100_000
         for start in range(have + 1, target + 1, step):
             end = min(target, start + step - 1)
             cursor.execute(
                 """
                 INSERT INTO disclosure_item (column_id, unit_id, index_number, title, doc_number, written_on,
-                    published_at, theme, genre, keywords, body, search_text, is_normative, validity, state,
-                    review_comment, withdrawn_reason, created_at, updated_at)
+                    published_at, theme, genre, keywords, body, search_text, is_normative, normative_kind, validity,
+                    state, review_comment, withdrawn_reason, created_at, updated_at)
                 SELECT t.column_id, t.unit_id, 'BENCH/' || g, t.title, t.doc_number, t.written_on,
                     now() - g * interval '3 minutes', t.theme, t.genre, t.keywords, t.body, t.search_text,
-                    t.is_normative, t.validity, 'published', '', '', now(), now()
+                    t.is_normative, t.normative_kind, t.validity, 'published', '', '', now(), now()
                 FROM generate_series(%s, %s) AS g JOIN bench_template t ON t.n = g %% %s
                 """,
                 (start, end, len(rows)),
             )
             print(f"  {end} items ({time.monotonic() - started:.0f} s)", flush=True)
         cursor.execute(migration.PG_CREATE_INDEX)
+        for name in terms.PG_TRIGGER_NAMES:
+            cursor.execute(f"ALTER TABLE disclosure_item ENABLE TRIGGER {name}")
+        for statement in terms.PG_RECOUNT:
+            cursor.execute(statement)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE disclosure_item")
     print(f"filled {target - have} items in {time.monotonic() - started:.0f} s", flush=True)

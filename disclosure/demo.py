@@ -38,7 +38,7 @@ from responsibility.models import Column, Unit
 
 from .models import Attachment, Genre, IndexSequence, Item, NormativeKind, Theme
 from .sanitize import sanitize_html
-from .search import fts_replace, search_text_for
+from .search import fts_replace, search_terms_recounted_after, search_text_for
 from .services import index_prefix
 
 BATCH_SIZE = 2000
@@ -469,7 +469,7 @@ def _search_index_rebuilt_after():
         yield
         return
     migration = importlib.import_module("disclosure.migrations.0002_search_index")
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, search_terms_recounted_after():
         cursor.execute(migration.PG_DROP_INDEX)
         yield
         # Check the deferred foreign keys now: PostgreSQL builds no index on a table

@@ -17,7 +17,7 @@ from responsibility.directory import directory
 from responsibility.models import Column
 
 from .models import Genre, Item, Theme
-from .search import SearchQuery
+from .search import SearchQuery, term_match_count
 
 FIRST_YEAR = 2000
 
@@ -163,6 +163,14 @@ class ItemSearchFilter(django_filters.FilterSet):
             return queryset.by_relevance(keywords)
         self.ranked = False
         return queryset.order_by("-published_at", "-pk")
+
+    def match_count(self) -> int | None:
+        """The number of matches known without counting them: a query of one token and no
+        other filter is answered from the term counts (search.term_match_count)."""
+        data = self.form.cleaned_data
+        if any(data.get(name) not in (None, "") for name in self.filters if name not in ("q", "sort")):
+            return None
+        return term_match_count(SearchQuery.parse(data.get("q") or ""), timezone.now())
 
 
 class DocumentFilter(django_filters.FilterSet):

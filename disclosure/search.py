@@ -21,9 +21,11 @@ contains 扶贫 and 信息 far apart.
 from __future__ import annotations
 
 import html
+import importlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -125,6 +127,11 @@ class SearchQuery:
         full pass for an order no better than by date."""
         return any(len(token) > 1 for group in self.groups for token in group)
 
+    @property
+    def single_token(self) -> str | None:
+        """The one token of a query of one token (公, 扶贫, 2024), else None."""
+        return self.groups[0][0] if len(self.groups) == 1 and len(self.groups[0]) == 1 else None
+
     def as_tsquery(self) -> str:
         # Tokens hold only [0-9a-z] and Han characters, so quoting cannot be broken.
         return " & ".join("(" + " <-> ".join(f"'{token}'" for token in group) + ")" for group in self.groups)
@@ -163,6 +170,27 @@ def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
             BooleanField(),
         )
     return queryset.filter(condition)
+
+
+def term_match_count(query: SearchQuery, now) -> int | None:
+    """The exact number of public items matching a query of one token, without reading
+    the matches, or None where that cannot be known this way (SQLite, several tokens).
+
+    `disclosure_search_term` counts the published items holding each token, kept exact
+    by triggers in the writing transaction (migration 0010); the published items whose
+    publication time is still ahead are subtracted, found through the date index. One
+    statement, so both parts are read from the same snapshot."""
+    token = query.single_token
+    if token is None or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE((SELECT items FROM disclosure_search_term WHERE term = %s), 0) - ("
+            "SELECT count(*) FROM disclosure_item WHERE state = 'published' AND published_at > %s "
+            "AND search_vector @@ %s::tsquery)",
+            (token, now, query.as_tsquery()),
+        )
+        return cursor.fetchone()[0]
 
 
 def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
@@ -208,6 +236,36 @@ def fts_replace(rows: Iterable[tuple[int, str]]) -> None:
         cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES (%s, %s)", rows)
 
 
+def search_terms_recount() -> None:
+    """Recount `disclosure_search_term` from the index (PostgreSQL), after a bulk load that
+    ran with its triggers disabled or to repair it; a no-op on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    # The statements live with the migration that made the table (as demo.py does for 0002).
+    migration = importlib.import_module("disclosure.migrations.0010_search_term_counts")
+    with connection.cursor() as cursor:
+        for statement in migration.PG_RECOUNT:
+            cursor.execute(statement)
+
+
+@contextmanager
+def search_terms_recounted_after():
+    """For a bulk load on PostgreSQL: the term-count triggers off while it runs (they would
+    upsert every token of every statement), one recount afterwards, in the same transaction
+    (ALTER TABLE locks the item table until it ends)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    migration = importlib.import_module("disclosure.migrations.0010_search_term_counts")
+    with connection.cursor() as cursor:
+        for name in migration.PG_TRIGGER_NAMES:
+            cursor.execute(f"ALTER TABLE disclosure_item DISABLE TRIGGER {name}")
+        yield
+        for name in migration.PG_TRIGGER_NAMES:
+            cursor.execute(f"ALTER TABLE disclosure_item ENABLE TRIGGER {name}")
+    search_terms_recount()
+
+
 def search_index_rebuild() -> int:
     """Recompute every item's search text and rebuild the index; returns the count."""
     from .models import Item
@@ -224,5 +282,6 @@ def search_index_rebuild() -> int:
             count += len(batch)
             batch = []
     search_index_update(batch)
+    search_terms_recount()
     public_pages_changed()
     return count + len(batch)

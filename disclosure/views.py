@@ -46,10 +46,21 @@ class BoundedPaginator(Paginator):
     """Counts at most COUNT_LIMIT + 1 rows: a list knows its size exactly up to
     COUNT_LIMIT and says "10,000+" beyond, and offers the pages up to that point
     (a bounded page range: no COUNT(*) over a whole collection, no OFFSET deeper
-    than COUNT_LIMIT). Older items of a long list are reached by its filters."""
+    than COUNT_LIMIT). Older items of a long list are reached by its filters.
+
+    `count`, if given, is a function that may know the exact count without counting
+    rows (the search's term counts, a ranked list's share of its matches) and returns
+    None where it does not."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
 
     @cached_property
     def count(self) -> int:
+        known = self.known_count() if self.known_count else None
+        if known is not None:
+            return min(known, COUNT_LIMIT + 1)
         return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
     @property
@@ -83,8 +94,8 @@ class PaginatedMixin:
 
     page_size = PAGE_SIZE
 
-    def paginate(self, queryset):
-        paginator = BoundedPaginator(queryset, self.page_size)
+    def paginate(self, queryset, count=None):
+        paginator = BoundedPaginator(queryset, self.page_size, count=count)
         page = paginator.get_page(self.request.GET.get("page"))
         if paginator.num_pages <= FULL_PAGE_RANGE:
             page_range = paginator.page_range
@@ -235,11 +246,15 @@ class FilteredListView(PublicCacheMixin, PaginatedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
         items = filterset.qs if filterset.is_bound and filterset.is_valid() else self.unfiltered(filterset)
-        context = self.get_context_data(filterset=filterset, **self.paginate(items))
+        context = self.get_context_data(filterset=filterset, **self.paginate(items, self.known_count(filterset)))
         return self.render_to_response(context)
 
     def unfiltered(self, filterset):
         return filterset.queryset
+
+    def known_count(self, filterset):
+        """A function that knows the list's count without counting its rows (BoundedPaginator)."""
+        return None
 
 
 class DocumentLibraryView(FilteredListView):
@@ -262,6 +277,7 @@ class SearchView(FilteredListView):
     template_name = "disclosure/search.html"
     filterset_class = ItemSearchFilter
     limit_scope = "search_per_ip"
+    total = None  # a ranked search's count of all its matches (known_count)
 
     def get(self, request, *args, **kwargs):
         if request.GET:
@@ -286,14 +302,23 @@ class SearchView(FilteredListView):
         query = self.request.GET.get("q", "")[:100]
         snippets = result_snippets(kwargs.get("items", ()), query)
         context = super().get_context_data(query=query, snippets=snippets, **kwargs)
-        filterset = context["filterset"]
-        if getattr(filterset, "ranked", False):
+        if self.total is not None:
             # The pages hold the ranked newest matches; the heading counts them all.
-            context["total"] = BoundedPaginator(filterset.matches, self.page_size)
+            context["total"] = self.total
             context["rank_candidates"] = search.RANK_CANDIDATES
         else:
             context["total"] = context["paginator"]
         return context
+
+    def known_count(self, filterset):
+        matched = filterset.match_count if filterset.is_bound and filterset.is_valid() else None
+        if not getattr(filterset, "ranked", False):
+            return matched
+        # A ranked list holds the newest RANK_CANDIDATES matches: its length follows from
+        # the count of all matches (exact up to COUNT_LIMIT ≥ RANK_CANDIDATES), which the
+        # heading shows anyway; counting it apart would select the candidates twice.
+        self.total = BoundedPaginator(filterset.matches, self.page_size, count=matched)
+        return lambda: min(self.total.count, search.RANK_CANDIDATES)
 
     def unfiltered(self, filterset):
         # An invalid form (a bad date, an unknown column) shows the errors and no results.

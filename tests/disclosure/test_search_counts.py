@@ -1,0 +1,119 @@
+"""Search counts that do not read the matches: the term counts (PostgreSQL) stay exact
+through every kind of write, and a ranked search counts its candidates from the total."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import search, views
+from disclosure.models import Item
+from disclosure.search import SearchQuery, search_index_update, search_terms_recount, term_match_count
+from tests.disclosure.public_data import publish
+
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the term counts exist on PostgreSQL")
+
+TOKENS = ("扶", "扶贫", "资金", "通知", "的", "2024")
+
+
+def assert_counts_exact(now=None):
+    """Every token's count from the term counts equals the count of the matches read."""
+    now = now or timezone.now()
+    for token in TOKENS:
+        query = SearchQuery.parse(token)
+        counted = Item.objects.published(now).search(token).count()
+        assert term_match_count(query, now) == counted, token
+
+
+@postgresql_only
+def test_term_counts_follow_publication_edits_withdrawal_and_deletion(seed):
+    first = publish(title="关于扶贫资金的通知", body="<p>2024年的扶贫工作</p>")
+    second = publish(title="扶贫通知")
+    draft = publish(title="扶贫资金草稿", state=Item.State.DRAFT, published_at=None, index_number=None)
+    assert_counts_exact()
+    first.title = "关于教育经费的说明"
+    first.save()
+    search_index_update([first])
+    assert_counts_exact()
+    Item.objects.filter(pk=second.pk).update(state=Item.State.WITHDRAWN, withdrawn_reason="错误", withdrawn_at=timezone.now())
+    assert_counts_exact()
+    Item.objects.filter(pk=draft.pk).update(state=Item.State.PUBLISHED, published_at=timezone.now(), index_number="X/1")
+    assert_counts_exact()
+    Item.objects.filter(pk=first.pk).update(validity="")  # no change of state or text: no change of counts
+    assert_counts_exact()
+    Item.objects.filter(pk=draft.pk).delete()
+    assert_counts_exact()
+
+
+@postgresql_only
+def test_term_counts_follow_bulk_writes_and_a_recount_agrees(seed):
+    for number in range(6):
+        publish(title=f"扶贫通知第{number}号", body="<p>资金的使用</p>" if number % 2 else "")
+    Item.objects.filter(title__contains="第1号").update(state=Item.State.WITHDRAWN, withdrawn_reason="撤", withdrawn_at=timezone.now())
+    items = list(Item.objects.all())
+    for item in items:
+        item.body = "<p>2024年的通知</p>"
+    Item.objects.bulk_update(items, ["body"])
+    search_index_update(items)
+    assert_counts_exact()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term, items FROM disclosure_search_term WHERE items <> 0 ORDER BY term")
+        maintained = cursor.fetchall()
+    search_terms_recount()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term, items FROM disclosure_search_term WHERE items <> 0 ORDER BY term")
+        assert cursor.fetchall() == maintained
+
+
+@postgresql_only
+def test_a_scheduled_publication_is_counted_only_once_it_is_due(seed):
+    now = timezone.now()
+    publish(title="扶贫通知")
+    publish(title="扶贫公告", published_at=now + datetime.timedelta(hours=2))
+    assert term_match_count(SearchQuery.parse("扶贫"), now) == 1
+    assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3)) == 2
+    assert_counts_exact(now)
+
+
+def test_counts_from_term_counts_only_for_one_token_and_no_other_filter(seed):
+    from disclosure.filters import ItemSearchFilter
+
+    publish(title="扶贫资金的通知")
+    expected = 1 if connection.vendor == "postgresql" else None
+
+    def known(params):
+        filterset = ItemSearchFilter(params, queryset=Item.objects.published())
+        assert filterset.is_valid(), filterset.errors
+        return filterset.match_count()
+
+    assert known({"q": "扶贫"}) == expected and known({"q": "扶贫", "sort": "date"}) == expected
+    assert known({"q": "扶贫 资金"}) is None and known({"q": "扶贫资金"}) is None  # several tokens, a phrase
+    assert known({"q": "扶贫", "theme": "civil"}) is None and known({"q": "扶贫", "start": "2020-01-01"}) is None
+
+
+def test_search_heading_counts_exactly_and_up_to_the_limit(client, seed, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    for number in range(4):
+        publish(title=f"扶贫通知第{number}号")
+    publish(title="扶贫公告", published_at=timezone.now() + datetime.timedelta(days=1))  # scheduled: not shown
+    page = client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}).content.decode()
+    assert "（4 条）" in page
+    for number in range(3):
+        publish(title=f"扶贫简报第{number}号")
+    page = client.get(reverse("disclosure:search"), {"q": "扶", "page": "1"}).content.decode()
+    assert "（5+ 条）" in page
+
+
+def test_a_ranked_search_selects_its_candidates_once(client, seed, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    for number in range(3):
+        publish(title=f"扶贫资金第{number}号")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("disclosure:search"), {"q": "扶贫 资金"}).content.decode()
+    assert "（3 条）" in page and "按相关度排列其中最新的 2 条" in page
+    ranked = [query["sql"] for query in queries if "LIMIT 2" in query["sql"]]
+    assert len(ranked) == 1, ranked  # the page; the list's length comes from the total count
