@@ -164,13 +164,13 @@ class ItemSearchFilter(django_filters.FilterSet):
         self.ranked = False
         return queryset.order_by("-published_at", "-pk")
 
-    def match_count(self) -> int | None:
-        """The number of matches known without counting them: a query of one token and no
-        other filter is answered from the term counts (search.term_match_count)."""
+    def match_count(self, limit: int) -> int | None:
+        """The number of matches up to `limit` + 1, known without reading them where the
+        keywords are the only filter (search.term_match_count); None otherwise."""
         data = self.form.cleaned_data
         if any(data.get(name) not in (None, "") for name in self.filters if name not in ("q", "sort")):
             return None
-        return term_match_count(SearchQuery.parse(data.get("q") or ""), timezone.now())
+        return term_match_count(SearchQuery.parse(data.get("q") or ""), timezone.now(), limit)
 
 
 class DocumentFilter(django_filters.FilterSet):

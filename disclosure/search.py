@@ -127,11 +127,6 @@ class SearchQuery:
         full pass for an order no better than by date."""
         return any(len(token) > 1 for group in self.groups for token in group)
 
-    @property
-    def single_token(self) -> str | None:
-        """The one token of a query of one token (公, 扶贫, 2024), else None."""
-        return self.groups[0][0] if len(self.groups) == 1 and len(self.groups[0]) == 1 else None
-
     def as_tsquery(self) -> str:
         # Tokens hold only [0-9a-z] and Han characters, so quoting cannot be broken.
         return " & ".join("(" + " <-> ".join(f"'{token}'" for token in group) + ")" for group in self.groups)
@@ -172,25 +167,32 @@ def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     return queryset.filter(condition)
 
 
-def term_match_count(query: SearchQuery, now) -> int | None:
-    """The exact number of public items matching a query of one token, without reading
-    the matches, or None where that cannot be known this way (SQLite, several tokens).
+def term_match_count(query: SearchQuery, now, limit: int) -> int | None:
+    """How many public items match `query`, up to `limit` + 1 ("more than the limit"),
+    found without reading the matches; None where the term counts cannot tell (SQLite,
+    a phrase, several tokens that are not common enough).
 
     `disclosure_search_term` counts the published items holding each token, kept exact
-    by triggers in the writing transaction (migration 0010); the published items whose
-    publication time is still ahead are subtracted, found through the date index. One
-    statement, so both parts are read from the same snapshot."""
-    token = query.single_token
-    if token is None or connection.vendor != "postgresql":
+    by triggers in the writing transaction (migration 0010); its empty term counts the
+    published items. For a single token the count is exact: its items minus its
+    scheduled matches (published, `published_at` still ahead: a few rows through the
+    date index). For several tokens, |A ∩ B| ≥ |A| + |B| − |published| is a proof, not
+    an estimate: above `limit` it answers "more". One statement: one snapshot."""
+    if connection.vendor != "postgresql" or not query or any(len(group) > 1 for group in query.groups):
         return None
+    tokens = [group[0] for group in query.groups]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COALESCE((SELECT items FROM disclosure_search_term WHERE term = %s), 0) - ("
-            "SELECT count(*) FROM disclosure_item WHERE state = 'published' AND published_at > %s "
-            "AND search_vector @@ %s::tsquery)",
-            (token, now, query.as_tsquery()),
+            "SELECT (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = ANY(%s))"
+            " - %s * (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = '')"
+            " - (SELECT count(*) FROM disclosure_item WHERE state = 'published' AND published_at > %s"
+            " AND search_vector @@ %s::tsquery)",
+            (tokens, len(tokens) - 1, now, query.as_tsquery()),
         )
-        return cursor.fetchone()[0]
+        at_least = cursor.fetchone()[0]
+    if len(tokens) == 1:
+        return min(at_least, limit + 1)
+    return limit + 1 if at_least > limit else None
 
 
 def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:

@@ -48,9 +48,9 @@ class BoundedPaginator(Paginator):
     (a bounded page range: no COUNT(*) over a whole collection, no OFFSET deeper
     than COUNT_LIMIT). Older items of a long list are reached by its filters.
 
-    `count`, if given, is a function that may know the exact count without counting
-    rows (the search's term counts, a ranked list's share of its matches) and returns
-    None where it does not."""
+    `count`, if given, is a function of the limit that may know the count up to it
+    without counting rows (the search's term counts, a ranked list's share of its
+    matches) and returns None where it does not."""
 
     def __init__(self, object_list, per_page, *, count=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -58,7 +58,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        known = self.known_count() if self.known_count else None
+        known = self.known_count(COUNT_LIMIT) if self.known_count else None
         if known is not None:
             return min(known, COUNT_LIMIT + 1)
         return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
@@ -318,7 +318,7 @@ class SearchView(FilteredListView):
         # the count of all matches (exact up to COUNT_LIMIT ≥ RANK_CANDIDATES), which the
         # heading shows anyway; counting it apart would select the candidates twice.
         self.total = BoundedPaginator(filterset.matches, self.page_size, count=matched)
-        return lambda: min(self.total.count, search.RANK_CANDIDATES)
+        return lambda limit: min(self.total.count, search.RANK_CANDIDATES)
 
     def unfiltered(self, filterset):
         # An invalid form (a bad date, an unknown column) shows the errors and no results.

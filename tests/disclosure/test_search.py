@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from disclosure.models import Item
@@ -201,3 +202,15 @@ def test_every_search_shape_and_its_bounded_count_use_an_index(seed, shape):
         # The match is about the sub-select's own row, never a correlated sub-plan.
         assert "SubPlan" not in plan and "CORRELATED" not in plan, plan
     assert list(page)
+    # The count from the term counts (one token, or several common ones, no other filter):
+    # the term table by its key, the scheduled matches through the date index.
+    with CaptureQueriesContext(connection) as queries:
+        known = filterset.match_count(10_000)
+    if connection.vendor == "postgresql" and set(SHAPES[shape]) <= {"q", "sort"} and " " not in SHAPES[shape]["q"]:
+        assert known == count.count()
+    for query in queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Seq Scan" not in plan and "disclosure_search_term_pkey" in plan, plan
+        assert "Index Cond: (published_at >" in plan or "item_state_published" in plan, plan

@@ -26,7 +26,7 @@ def assert_counts_exact(now=None):
     for token in TOKENS:
         query = SearchQuery.parse(token)
         counted = Item.objects.published(now).search(token).count()
-        assert term_match_count(query, now) == counted, token
+        assert term_match_count(query, now, 1000) == counted, token
 
 
 @postgresql_only
@@ -74,9 +74,25 @@ def test_a_scheduled_publication_is_counted_only_once_it_is_due(seed):
     now = timezone.now()
     publish(title="扶贫通知")
     publish(title="扶贫公告", published_at=now + datetime.timedelta(hours=2))
-    assert term_match_count(SearchQuery.parse("扶贫"), now) == 1
-    assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3)) == 2
+    assert term_match_count(SearchQuery.parse("扶贫"), now, 10) == 1
+    assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3), 10) == 2
+    assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3), 1) == 2  # "1+"
     assert_counts_exact(now)
+
+
+@postgresql_only
+def test_several_common_tokens_are_proven_more_than_the_limit_or_counted(seed):
+    for number in range(8):
+        publish(title=f"政府信息公开第{number}号" if number < 7 else "其他事项")
+    publish(title="政府信息公开", published_at=timezone.now() + datetime.timedelta(days=1))  # scheduled
+    now = timezone.now()
+    query = SearchQuery.parse("政府 信息 公开")
+    assert Item.objects.published(now).search("政府 信息 公开").count() == 7
+    # Nine published items, each token in eight of them (one scheduled): at least
+    # 8 + 8 + 8 - 2 * 9 = 6 hold all three, minus the scheduled match: at least 5.
+    assert term_match_count(query, now, 4) == 5  # "more than 4"
+    assert term_match_count(query, now, 5) is None  # the bound proves no more than 5: counted by reading
+    assert term_match_count(SearchQuery.parse("扶贫资金"), now, 3) is None  # a phrase
 
 
 def test_counts_from_term_counts_only_for_one_token_and_no_other_filter(seed):
@@ -88,7 +104,7 @@ def test_counts_from_term_counts_only_for_one_token_and_no_other_filter(seed):
     def known(params):
         filterset = ItemSearchFilter(params, queryset=Item.objects.published())
         assert filterset.is_valid(), filterset.errors
-        return filterset.match_count()
+        return filterset.match_count(100)
 
     assert known({"q": "扶贫"}) == expected and known({"q": "扶贫", "sort": "date"}) == expected
     assert known({"q": "扶贫 资金"}) is None and known({"q": "扶贫资金"}) is None  # several tokens, a phrase
