@@ -17,7 +17,7 @@ from responsibility.directory import directory
 from responsibility.models import Column
 
 from .models import Genre, Item, Theme
-from .search import SearchQuery, term_match_count
+from .search import SearchQuery, rank_window, term_match_count
 
 FIRST_YEAR = 2000
 
@@ -160,17 +160,27 @@ class ItemSearchFilter(django_filters.FilterSet):
         keywords = self.form.cleaned_data.get("q")
         self.ranked = bool(keywords) and self.form.cleaned_data.get("sort") != self.SORT_DATE
         if self.ranked and SearchQuery.parse(keywords).rankable:
-            return queryset.by_relevance(keywords)
+            return queryset.by_relevance(keywords, window=self.rank_window())
         self.ranked = False
         return queryset.order_by("-published_at", "-pk")
+
+    def rank_window(self):
+        """Where the keywords are the only filter, the publication time from which to look
+        first for the candidates of the ranking (search.rank_window)."""
+        if self._other_filters():
+            return None
+        return rank_window(SearchQuery.parse(self.form.cleaned_data.get("q") or ""))
+
+    def _other_filters(self) -> bool:
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "") for name in self.filters if name not in ("q", "sort"))
 
     def match_count(self, limit: int) -> int | None:
         """The number of matches up to `limit` + 1, known without reading them where the
         keywords are the only filter (search.term_match_count); None otherwise."""
-        data = self.form.cleaned_data
-        if any(data.get(name) not in (None, "") for name in self.filters if name not in ("q", "sort")):
+        if self._other_filters():
             return None
-        return term_match_count(SearchQuery.parse(data.get("q") or ""), timezone.now(), limit)
+        return term_match_count(SearchQuery.parse(self.form.cleaned_data.get("q") or ""), timezone.now(), limit)
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -4,7 +4,7 @@ EXPLAIN proving that a two-character query is answered from the index."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -214,3 +214,24 @@ def test_every_search_shape_and_its_bounded_count_use_an_index(seed, shape):
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Seq Scan" not in plan and "disclosure_search_term_pkey" in plan, plan
         assert "Index Cond: (published_at >" in plan or "item_state_published" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the date window of the ranking is for PostgreSQL")
+def test_the_ranking_candidates_of_a_date_window_come_from_the_gin_index(seed, monkeypatch):
+    from disclosure import search
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 10)
+    _bulk_items(3000, rare_every=60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('item_search_vector')")
+        cursor.execute("ANALYZE disclosure_item")
+    start = search.rank_window(SearchQuery.parse("扶贫"))  # 50 matches in 3,000: the newest 1,200
+    assert start is not None
+    candidates = search.newest_matches(Item.objects.published().search("扶贫"), start, 10)
+    statement = candidates.params[0]  # what disclosure_item_ids_by_bitmaps runs, as it runs it
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on item_search_vector" in plan and "Seq Scan" not in plan, plan
+    assert Item.objects.filter(pk__in=candidates).count() == 10

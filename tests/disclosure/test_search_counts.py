@@ -133,3 +133,37 @@ def test_a_ranked_search_selects_its_candidates_once(client, seed, monkeypatch):
     assert "（3 条）" in page and "按相关度排列其中最新的 2 条" in page
     ranked = [query["sql"] for query in queries if "LIMIT 2" in query["sql"]]
     assert len(ranked) == 1, ranked  # the page; the list's length comes from the total count
+
+
+@postgresql_only
+@pytest.mark.parametrize("matches_in_window", [0, 1, 3])
+def test_the_newest_matches_found_through_a_window_are_those_without(seed, matches_in_window):
+    """Whatever the window holds (nothing, fewer than the limit, enough), the candidates
+    are the newest matches; the older items make up the rest."""
+    now = timezone.now()
+    for number in range(30):
+        publish(title=f"扶贫通知第{number}号" if number % 5 == 0 else f"部门决算第{number}号",
+                published_at=now - datetime.timedelta(days=number + 1))  # fmt: skip
+    start = now - datetime.timedelta(days={0: 0.5, 1: 3, 3: 12}[matches_in_window])  # matches on days 1, 6, 11 …
+    matches = Item.objects.published(now).search("扶贫")
+    newest = list(matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[:3])
+    found = Item.objects.filter(pk__in=search.newest_matches(matches, start, 3)).values_list("pk", flat=True)
+    assert sorted(found) == sorted(newest)
+    assert matches.filter(published_at__gte=start).count() == matches_in_window
+
+
+@postgresql_only
+def test_a_ranked_search_over_a_window_ranks_the_same_candidates(seed, monkeypatch):
+    from disclosure.filters import ItemSearchFilter
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    now = timezone.now()
+    for number in range(60):
+        title = f"扶贫{'扶贫' * (number % 3)}通知第{number}号" if number % 6 == 0 else f"部门决算第{number}号"
+        publish(title=title, published_at=now - datetime.timedelta(days=number + 1))
+    filterset = ItemSearchFilter({"q": "扶贫"}, queryset=Item.objects.published())
+    assert filterset.is_valid()
+    window = filterset.rank_window()  # 10 matches in 60: look through the newest 36 first
+    assert window == Item.objects.order_by("-published_at")[36].published_at
+    assert list(filterset.qs) == list(Item.objects.published().search("扶贫").by_relevance("扶贫"))
+    assert len(filterset.qs) == 3
