@@ -198,25 +198,30 @@ def term_match_count(query: SearchQuery, now, limit: int) -> int | None:
 
 def rank_window(query: SearchQuery):
     """The publication time from which the newest items likely hold the newest
-    RANK_CANDIDATES matches of `query` (twice the expected span), from the term counts;
-    None where the plain walk is as good (a common token, whose matches are dense: the
-    date index walked backwards meets 1,000 of them soon) or the counts are unknown
-    (SQLite). The least frequent token bounds how many items can match (a phrase's
-    bigrams too). One statement: the counts, then the time of the item that far back
-    (an index-only walk of `item_state_published`)."""
-    if connection.vendor != "postgresql" or not query:
+    RANK_CANDIDATES matches of a one-token query (twice the expected span, from the term
+    counts), or None where the plain plan is as good or the counts cannot tell:
+    - a token in more than a quarter of the items: its matches are dense, the date index
+      walked backwards meets 1,000 of them soon;
+    - a window over more than a quarter of the items (a rare token): the GIN index finds
+      its few matches, and walking that far back for the window's start costs more;
+    - several tokens: their matches can be far fewer than the least frequent token's,
+      the window would fall short; SQLite: no term counts.
+    One statement: the counts, then the time of the item that far back (an index-only
+    walk of `item_state_published`)."""
+    if connection.vendor != "postgresql" or not query or len(query.groups) > 1 or len(query.groups[0]) > 1:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT CASE WHEN matching > 0 AND matching * 4 <= published THEN ("
+            "SELECT CASE WHEN matching * 4 <= published AND 2 * %s * published / matching * 4 <= published THEN ("
             " SELECT published_at FROM disclosure_item WHERE state = 'published' ORDER BY published_at DESC"
             " OFFSET 2 * %s * published / matching LIMIT 1) END"
-            " FROM (SELECT (SELECT min(COALESCE(items, 0)) FROM unnest(%s::text[]) AS token"
-            " LEFT JOIN disclosure_search_term ON term = token) AS matching,"
-            " (SELECT items FROM disclosure_search_term WHERE term = '') AS published) AS counts",
-            (RANK_CANDIDATES, sorted({token for group in query.groups for token in group})),
+            " FROM (SELECT (SELECT items FROM disclosure_search_term WHERE term = %s) AS matching,"
+            " (SELECT items FROM disclosure_search_term WHERE term = '') AS published) AS counts"
+            " WHERE matching > 0",
+            (RANK_CANDIDATES, RANK_CANDIDATES, query.groups[0][0]),
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return row[0] if row else None
 
 
 def newest_matches(queryset: QuerySet, start, limit: int) -> RawSQL:

@@ -156,14 +156,16 @@ def test_the_newest_matches_found_through_a_window_are_those_without(seed, match
 def test_a_ranked_search_over_a_window_ranks_the_same_candidates(seed, monkeypatch):
     from disclosure.filters import ItemSearchFilter
 
-    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
     now = timezone.now()
-    for number in range(60):
-        title = f"扶贫{'扶贫' * (number % 3)}通知第{number}号" if number % 6 == 0 else f"部门决算第{number}号"
+    for number in range(80):
+        title = f"扶贫{'扶贫' * (number % 3)}通知第{number}号" if number % 5 == 0 else f"部门决算第{number}号"
         publish(title=title, published_at=now - datetime.timedelta(days=number + 1))
     filterset = ItemSearchFilter({"q": "扶贫"}, queryset=Item.objects.published())
     assert filterset.is_valid()
-    window = filterset.rank_window()  # 10 matches in 60: look through the newest 36 first
-    assert window == Item.objects.order_by("-published_at")[36].published_at
+    window = filterset.rank_window()  # 16 matches in 80: 2 expected in the newest 10, look through 20
+    assert window == Item.objects.order_by("-published_at")[20].published_at
     assert list(filterset.qs) == list(Item.objects.published().search("扶贫").by_relevance("扶贫"))
-    assert len(filterset.qs) == 3
+    assert len(filterset.qs) == 2
+    several = ItemSearchFilter({"q": "扶贫 通知"}, queryset=Item.objects.published())
+    assert several.is_valid() and several.rank_window() is None
