@@ -67,6 +67,15 @@ BEGIN
 END
 $$
 """
+# TRUNCATE fires no row or statement trigger of the other kinds (Django's test flush truncates).
+PG_TRUNCATE_FUNCTION = """
+CREATE FUNCTION disclosure_search_term_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM disclosure_search_term;
+    RETURN NULL;
+END
+$$
+"""
 PG_TRIGGERS = (
     "CREATE TRIGGER disclosure_item_search_terms_insert AFTER INSERT ON disclosure_item "
     "REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
@@ -75,13 +84,16 @@ PG_TRIGGERS = (
     "FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
     "CREATE TRIGGER disclosure_item_search_terms_delete AFTER DELETE ON disclosure_item "
     "REFERENCING OLD TABLE AS old_items FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
+    "CREATE TRIGGER disclosure_item_search_terms_truncate AFTER TRUNCATE ON disclosure_item "
+    "FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_clear()",
 )
 PG_TRIGGER_NAMES = ("disclosure_item_search_terms_insert", "disclosure_item_search_terms_update",
-                    "disclosure_item_search_terms_delete")  # fmt: skip
-PG_FORWARD = (PG_TABLE, PG_FUNCTION, *PG_TRIGGERS, *PG_RECOUNT)
+                    "disclosure_item_search_terms_delete", "disclosure_item_search_terms_truncate")  # fmt: skip
+PG_FORWARD = (PG_TABLE, PG_FUNCTION, PG_TRUNCATE_FUNCTION, *PG_TRIGGERS, *PG_RECOUNT)
 PG_BACKWARD = (
     *(f"DROP TRIGGER IF EXISTS {name} ON disclosure_item" for name in PG_TRIGGER_NAMES),
     "DROP FUNCTION IF EXISTS disclosure_search_term_count()",
+    "DROP FUNCTION IF EXISTS disclosure_search_term_clear()",
     "DROP TABLE IF EXISTS disclosure_search_term",
 )
 

@@ -169,3 +169,14 @@ def test_a_ranked_search_over_a_window_ranks_the_same_candidates(seed, monkeypat
     assert len(filterset.qs) == 2
     several = ItemSearchFilter({"q": "扶贫 通知"}, queryset=Item.objects.published())
     assert several.is_valid() and several.rank_window() is None
+
+
+@postgresql_only
+def test_truncating_the_items_clears_the_term_counts(seed):
+    publish(title="扶贫通知")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+        cursor.execute("TRUNCATE disclosure_item CASCADE")
+        cursor.execute("SELECT count(*) FROM disclosure_search_term")
+        assert cursor.fetchone()[0] == 0
+    assert term_match_count(SearchQuery.parse("扶贫"), timezone.now(), 10) == 0
