@@ -35,13 +35,15 @@ token, the visitor's name) must not be marked public.
 Fragments
 ---------
 What many pages share (the site's header and footer, the column tree, a column's
-duties) is computed once per generation: `fragment(name, build)` keeps `build()`'s
-value exactly as long as a stored page may live (until the generation changes, which
-a scheduled publication falling due does too, or midnight), in this process and in
-the shared cache. Within a request of the page cache the generation is the one the
-middleware read for the page (`generation()`), so the process's own copy costs no
-round trip and cannot outlive a change for longer than that request. The values are
-shared by every request of the process: read them, never change them.
+duties) is computed once per generation and process: `fragment(name, build)` keeps
+`build()`'s value in this process exactly as long as a stored page may live (until
+the generation changes, which a scheduled publication falling due does too, or
+midnight). Within a request of the page cache the generation is the one the
+middleware read for the page (`generation()`), so a fragment costs no round trip and
+cannot outlive a change for longer than that request. Fragments are not shared
+between processes: each builds its own once per generation, which is cheaper than
+a round trip and unpickling on every first use. The values are shared by every
+request of the process: read them, never change them.
 """
 
 from __future__ import annotations
@@ -65,7 +67,6 @@ from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY = "pagecache:page:{elder}:{digest}"
-FRAGMENT_KEY = "pagecache:fragment:{generation}:{until}:{name}"
 ELDER_MODE_COOKIE = "elder_mode"
 MESSAGES_COOKIE = "messages"
 STORED_STATUSES = frozenset({200, 410})
@@ -171,10 +172,10 @@ _fragments = _Fragments(generation="", until=0.0)
 
 
 def fragment(name: str, build):
-    """`build()`'s value, kept until the next change of public content (a scheduled
-    publication falling due is one) or midnight, whichever comes first: in this process,
-    and in the shared cache for the other processes. `name` must say everything the
-    value depends on besides public content (a column's fragment names the column)."""
+    """`build()`'s value, kept in this process until the next change of public content
+    (a scheduled publication falling due is one) or midnight, whichever comes first.
+    `name` must say everything the value depends on besides public content (a column's
+    fragment names the column)."""
     global _fragments
     token, now = generation(), timezone.now().timestamp()
     held = _fragments
@@ -183,14 +184,8 @@ def fragment(name: str, build):
     try:
         return held.values[name]
     except KeyError:
-        pass
-    key = FRAGMENT_KEY.format(generation=token, until=int(held.until), name=name)
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=max(1, int(held.until - now)))
-    held.values[name] = value
-    return value
+        value = held.values[name] = build()
+        return value
 
 
 def fragments_forget() -> None:

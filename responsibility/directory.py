@@ -51,8 +51,8 @@ def _read() -> Directory:
         duties[duty.column_id].append(duty)
     for pk, column in columns.items():
         # What prefetch_related leaves behind: `column.children.all()` answers from the list.
-        _prefetched(column, "children", children[pk])
-        _prefetched(column, "duties", duties[pk])
+        _prefetched(column, "children", Column.objects.all(), children[pk])
+        _prefetched(column, "duties", Duty.objects.all(), duties[pk])
     return Directory(
         columns=columns,
         by_slug={column.slug: column for column in columns.values()},
@@ -61,8 +61,7 @@ def _read() -> Directory:
     )
 
 
-def _prefetched(instance, name: str, objects: list) -> None:
-    queryset = getattr(instance, name).get_queryset()
+def _prefetched(instance, name: str, queryset, objects: list) -> None:
     queryset._result_cache = objects
     queryset._prefetch_done = True
     instance._prefetched_objects_cache = {**getattr(instance, "_prefetched_objects_cache", {}), name: queryset}
