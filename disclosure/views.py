@@ -202,7 +202,7 @@ class ItemView(PublicCacheMixin, DetailView):
             Item.objects.publicly_addressable(self.now)
             .defer("search_text")
             .with_column_and_unit()
-            .with_page_flags(self.now)
+            .with_page_flags()
         )
 
     def get(self, request, *args, **kwargs):
