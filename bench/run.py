@@ -91,7 +91,7 @@ from disclosure.models import Item
 from disclosure.search import HAN_RUN
 published = Item.objects.published()
 item = published.filter(attachments__isnull=False, is_normative=True).order_by("pk").first() or published.first()
-ids = list(published.order_by("-published_at").values_list("pk", flat=True)[:8000])
+ids = list(published.order_by("-published_at").values_list("pk", flat=True)[:40000])
 terms = {}
 for title in published.order_by("-published_at").values_list("title", flat=True)[:20000]:
     for run in HAN_RUN.findall(title):
