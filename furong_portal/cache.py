@@ -27,3 +27,7 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key):
+        """Redis takes any key: the base class's scan of every character for what
+        memcached would refuse only costs time on each read."""

@@ -119,7 +119,10 @@ def test_a_repeat_visitor_gets_304_by_etag_or_date(client, seed, a):
     item = published_item(unit=a, column=column(COLUMN_A))
     first = client.get(item.get_absolute_url())
     assert first["ETag"].startswith('W/"') and first["Last-Modified"]
-    assert client.get(item.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    not_modified = client.get(item.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+        assert not_modified[header] == first[header], header
     assert client.get(item.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     changed = client.get(item.get_absolute_url(), HTTP_IF_NONE_MATCH='W/"something-else"')
     assert changed.status_code == 200
