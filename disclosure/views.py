@@ -61,7 +61,7 @@ class BoundedPaginator(Paginator):
         known = self.known_count(COUNT_LIMIT) if self.known_count else None
         if known is not None:
             return min(known, COUNT_LIMIT + 1)
-        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        return bounded_count(self.object_list)
 
     @property
     def capped(self) -> bool:
@@ -87,6 +87,11 @@ class BoundedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
+def bounded_count(items) -> int:
+    """How many rows `items` holds, counting at most COUNT_LIMIT + 1."""
+    return items.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
 
 class PaginatedMixin:
@@ -145,6 +150,13 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         latest, first = fragment(f"column-dates:{self.object.pk}", lambda: publication_span(subtree))
         filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
         items = filterset.qs if filterset.is_bound else filterset.queryset
+        # Every page of a column's whole list shows the same count: counted once per
+        # generation (a filtered list is counted each time; its combinations are many).
+        filtered = filterset.is_bound and (not filterset.is_valid() or any(filterset.form.cleaned_data.values()))
+
+        def whole_list_count(limit):
+            return fragment(f"column-count:{self.object.pk}", lambda: bounded_count(items))
+
         context = self.get_context_data(
             object=self.object,
             filterset=filterset,
@@ -154,7 +166,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             # The 指南 and column 五 依申请公开 lead to the request form and the 受理机关.
             requests_entry=self.object.parent_id is None and self.object.number == REQUESTS_COLUMN_NUMBER
             or self.object.slug == GUIDE_SLUG,
-            **self.paginate(items.order_by("-published_at", "-pk")),
+            **self.paginate(items.order_by("-published_at", "-pk"), count=None if filtered else whole_list_count),
         )
         return self.render_to_response(context)
 

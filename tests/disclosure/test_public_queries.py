@@ -101,7 +101,7 @@ def test_home_page_serves_the_column_tree_from_the_cache_once_filled(client, see
 
 def test_a_page_nobody_asked_for_yet_reads_only_its_own_rows(client, seed, django_assert_num_queries):
     """What pages share is read once per generation (the directory of columns and units,
-    rendered fragments, a column's first and latest dates): a page first asked for in a
+    rendered fragments, a column's first and latest dates and count): a page first asked for in a
     generation that other pages filled runs only the queries of its own rows."""
     document = add_items(6)
     column = reverse("disclosure:column", args=("3",))
@@ -111,7 +111,8 @@ def test_a_page_nobody_asked_for_yet_reads_only_its_own_rows(client, seed, djang
     expected = {
         plain.get_absolute_url(): 1,  # the row, with flags for the lists it could show
         document.get_absolute_url(): 3,  # and its linked documents, and its attachments
-        column + "?page=2": 2,  # the count and the rows
+        column + "?page=2": 1,  # the rows: the whole list's count was kept with page 1
+        column + "?year=2020": 2,  # a filtered list: its count and its rows
         reverse("disclosure:documents") + "?page=2": 2,
     }
     for url, count in expected.items():
