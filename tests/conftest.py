@@ -77,6 +77,17 @@ def browser_second_factor(page, user):
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a write as its transaction's commit would: with the on-commit callbacks."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(monkeypatch):
     """Each test starts with an empty cache: no page, rate count or generation of another

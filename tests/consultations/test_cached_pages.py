@@ -16,15 +16,6 @@ from tests.disclosure.staff import COLUMN_A, column, district_officer, published
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
-
-
 def test_placing_and_removing_an_item_by_hand_shows_on_the_topic_page(client, a, committed):
     topic = Topic.objects.get(slug="enterprise-policies")
     item = published_item(unit=a, column=column(COLUMN_A), title="手动放入专栏的信息")

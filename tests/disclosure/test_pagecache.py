@@ -34,17 +34,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs a write as its transaction's commit would: with the on-commit callbacks."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
-
-
 def page(client, url, **headers) -> str:
     response = client.get(url, **headers)
     assert response.status_code in (200, 410), url
