@@ -4,7 +4,7 @@ The fields follow the national template (公开事项 一级/二级, 公开内�
 公开时限, 公开主体, 公开渠道和载体, 公开对象, 公开方式, 公开层级); see shared DOMAIN.md."""
 
 from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -96,8 +96,3 @@ class CatalogueEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:index") + f"#entry-{self.pk}"
-
-
-def entries_prefetch(lookup: str = "catalogue_entries") -> Prefetch:
-    """Prefetch of a column's entries in their order, for pages that show them."""
-    return Prefetch(lookup, queryset=CatalogueEntry.objects.order_by("position", "pk"))
