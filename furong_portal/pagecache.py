@@ -20,7 +20,10 @@ inside its transaction (or outside one). After the transaction commits, a new
 *generation* token is written to the shared cache; every stored page carries the
 token it was rendered under and is read together with the current one (one round
 trip), so every stored page is stale for every process at once, and nothing has
-to know which pages a change touches. New public pages are covered by marking
+to know which pages a change touches. With Redis, each process also keeps copies of
+the generation and of the pages it served last, for as long as Redis has not told it
+that the generation changed (`_LocalCopies`): a page asked for again costs no round
+trip, and a change reaches every process with the writer's answer. New public pages are covered by marking
 them public (`public_cache`/`PublicCacheMixin`) and calling
 `public_pages_changed()` from their write services: no list of pages to keep.
 
@@ -51,7 +54,9 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
@@ -122,14 +127,16 @@ def generation_renew() -> Generation:
 
 def current_generation(now: float, read: "Generation | None" = None) -> Generation:
     """The generation shared by every process through the cache (`read`: the value
-    just read with a page). A scheduled publication falling due is a change of public
-    content like any other: the first reader to notice renews the generation (two that
-    notice at once renew it twice, which only costs a second rendering). So is a
-    missing generation, or one written by an earlier release in another form."""
-    current = cache.get(GENERATION_KEY) if read is None else read
-    if not isinstance(current, Generation) or current.outlived(now):
+    just read with a page, or this process's copy). A scheduled publication falling
+    due is a change of public content like any other: the first reader to notice renews
+    the generation (two that notice at once renew it twice, which only costs a second
+    rendering). So is a missing generation, or one written by an earlier release in
+    another form."""
+    if read is None:
+        read = _copies.generation() or _copies.read()[0]
+    if not isinstance(read, Generation) or read.outlived(now):
         return generation_renew()
-    return current
+    return read
 
 
 # The generation the page-cache middleware read for the request being answered.
@@ -191,10 +198,12 @@ def fragment(name: str, build):
         return value
 
 
-def fragments_forget() -> None:
-    """Drop this process's fragments (the tests' generations repeat their token)."""
+def process_copies_forget() -> None:
+    """Drop this process's fragments and copies of pages (the tests' generations repeat
+    their token)."""
     global _fragments
     _fragments = _Fragments(generation="", until=0.0)
+    _copies.forget()
 
 
 # --- Which pages are public ------------------------------------------------------------
@@ -269,6 +278,78 @@ class StoredPage:
         return response
 
 
+class _LocalCopies:
+    """This process's copies of the generation and of the pages it served last, used
+    only while the cache backend can tell that the generation has not changed since
+    they were read (the Redis backend's `key_watch`: Redis pushes a message when the
+    generation is written). A page asked for again is then answered without a round
+    trip to Redis, and a change still reaches every process within a request. With
+    another backend (local memory: one process), every request reads the generation
+    with its page, as without copies. The pages are kept up to `PAGE_CACHE_LOCAL_BYTES`
+    (their gzipped bodies), the least recently served dropped first."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation: tuple[int, Generation] | None = None
+        self._token = ""
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._size = 0
+
+    def epoch(self) -> int | None:
+        watch = getattr(cache, "key_watch", None)
+        return watch(GENERATION_KEY).epoch() if watch is not None else None
+
+    def generation(self) -> Generation | None:
+        """The copy of the generation, if the generation certainly did not change since."""
+        held, epoch = self._generation, self.epoch()
+        if held is None or epoch is None or held[0] != epoch:
+            return None
+        return held[1]
+
+    def read(self, page_key: str | None = None) -> tuple[Generation | None, StoredPage | None]:
+        """The generation from the cache, and the page under `page_key` in the same round
+        trip; the generation is kept as the copy when the watch can vouch for it."""
+        epoch = self.epoch()
+        found = cache.get_many([GENERATION_KEY, page_key] if page_key else [GENERATION_KEY])
+        generation = found.get(GENERATION_KEY)
+        if epoch is not None and isinstance(generation, Generation):
+            self._generation = (epoch, generation)
+        return generation, found.get(page_key)
+
+    def page(self, key: str, token: str) -> StoredPage | None:
+        with self._lock:
+            if token != self._token:
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def page_keep(self, key: str, page: StoredPage) -> None:
+        budget = settings.PAGE_CACHE_LOCAL_BYTES
+        if self._generation is None or len(page.body) > budget:
+            return
+        with self._lock:
+            if page.generation != self._token:  # every page of an older generation is stale
+                self._pages.clear()
+                self._token, self._size = page.generation, 0
+            previous = self._pages.pop(key, None)
+            if previous is not None:
+                self._size -= len(previous.body)
+            self._pages[key] = page
+            self._size += len(page.body)
+            while self._size > budget:
+                self._size -= len(self._pages.popitem(last=False)[1].body)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._generation, self._token, self._size = None, "", 0
+            self._pages.clear()
+
+
+_copies = _LocalCopies()
+
+
 def _page_key(request) -> str:
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     elder = "1" if request.COOKIES.get(ELDER_MODE_COOKIE) == "1" else "0"
@@ -297,7 +378,7 @@ def response_storable(response) -> bool:
     )
 
 
-def page_store(request, response, current: Generation, now: float) -> StoredPage:
+def page_store(key: str, response, current: Generation, now: float) -> StoredPage:
     content = response.content
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(now)
     expires = min(now + page_seconds(), next_midnight(now))
@@ -317,7 +398,7 @@ def page_store(request, response, current: Generation, now: float) -> StoredPage
         generation=current.token,
     )
     if expires - now >= 1:
-        cache.set(_page_key(request), page, timeout=int(expires - now))
+        cache.set(key, page, timeout=int(expires - now))
     return page
 
 
@@ -325,8 +406,8 @@ class PageCacheMiddleware:
     """Answers anonymous requests of public pages from the cache (see the module
     docstring). Sits above the CSP, session, CSRF and authentication middleware (a
     stored page keeps the CSP header it was rendered with: the public policy has no
-    nonce), so a stored page costs one round trip to the cache (the generation and the
-    page in one read) and no database query."""
+    nonce), so a stored page costs no database query and at most one round trip to the
+    cache (the generation and the page in one read; none for this process's copies)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -340,10 +421,14 @@ class PageCacheMiddleware:
         # The generation is read before the view reads the database: a page rendered
         # from data older than a change is stored under the generation that change ended.
         key = _page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = current_generation(now, found.get(GENERATION_KEY))
-        stored = found.get(key)
+        read = _copies.generation()
+        if read is not None:
+            stored = _copies.page(key, read.token) or cache.get(key)
+        else:
+            read, stored = _copies.read(key)
+        current = current_generation(now, read)
         if stored is not None and stored.generation == current.token and stored.expires > now:
+            _copies.page_keep(key, stored)
             return stored.response(request)
         reset = _request_generation.set(current)
         try:
@@ -352,7 +437,9 @@ class PageCacheMiddleware:
             _request_generation.reset(reset)
         if not response_storable(response):
             return response
-        return page_store(request, response, current, now).response(request)
+        stored = page_store(key, response, current, now)
+        _copies.page_keep(key, stored)
+        return stored.response(request)
 
 
 class PublicPagesAdminMixin:

@@ -94,6 +94,9 @@ else:
 # How long the page cache keeps a public page when nothing changes; every change of
 # public content makes all of them stale at once (furong_portal/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+# With Redis, each process's copies of the pages it served last (gzipped bytes), used while
+# Redis confirms that public content has not changed (furong_portal/cache.py, KeyWatch).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

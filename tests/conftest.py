@@ -1,5 +1,10 @@
+import os
+import socket
+
 import pytest
 from django.core.management import call_command
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 # {role: {(app_label, codename)}} exactly as the migrations left them, before any test ran.
@@ -107,8 +112,20 @@ def _empty_cache(monkeypatch):
             transaction.on_commit(callback, using=using, robust=robust)
 
     monkeypatch.setattr(pagecache, "transaction", RenewNow)
-    pagecache.fragments_forget()
+    pagecache.process_copies_forget()
     cache.clear()
     cache.set(pagecache.GENERATION_KEY, pagecache.Generation("test", pagecache.NO_SCHEDULE), timeout=None)
     yield
     cache.clear()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis of the tests that need a real one (`TEST_REDIS_URL`); they are skipped
+    where none runs."""
+    host, port = TEST_REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    return TEST_REDIS_URL

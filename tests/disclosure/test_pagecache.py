@@ -4,13 +4,14 @@ every change the public can see makes the pages fresh on the next request."""
 import datetime
 import gzip
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -268,18 +269,6 @@ def test_importing_columns_shows_the_new_duties(client, seed, committed):
 
 # --- Two application servers sharing Redis ---------------------------------------------
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
-
-
-def redis_reachable() -> bool:
-    host, port = TEST_REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def shared_database_url(tmp_path) -> str:
     """A URL other processes can open: the PostgreSQL test database, or a file copy
     of SQLite's in-memory test database."""
@@ -314,15 +303,13 @@ class Server:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path):
-    if not redis_reachable():
-        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path, redis_url):
     a = unit(UNIT_A)
     item = published_item(unit=a, column=column(COLUMN_A), title="两个进程共用缓存的信息")
     officer = district_officer()
     env = {
         **os.environ, "DJANGO_SETTINGS_MODULE": "furong_portal.test_settings", "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": shared_database_url(tmp_path), "REDIS_URL": TEST_REDIS_URL,
+        "DATABASE_URL": shared_database_url(tmp_path), "REDIS_URL": redis_url,
     }  # fmt: skip
     first, second = Server(env), Server(env)
     try:
@@ -339,13 +326,87 @@ def test_two_servers_sharing_redis_never_disagree_after_a_change(seed, tmp_path)
         second.close()
 
 
-def test_the_redis_backend_keeps_one_client_per_connection_pool():
-    if not redis_reachable():
-        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+# --- Each process's copies, with Redis telling it of every change ------------------------
+
+
+@pytest.fixture
+def shared_cache(settings, seed, redis_url, monkeypatch):
+    """The production cache (Redis), under a key prefix of its own."""
+    from django.core.cache import cache
+
+    from furong_portal.cache import KeyWatch
+
+    monkeypatch.setattr(KeyWatch, "RECHECK_SECONDS", 60)  # slow test machines
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "furong_portal.cache.RedisCache", "LOCATION": redis_url,
+            "KEY_PREFIX": f"furong-test-{uuid.uuid4().hex}",
+        }
+    }  # fmt: skip
+    pagecache.process_copies_forget()
+    pagecache.generation_renew()
+    yield cache
+    client = cache._cache.get_client(write=True)
+    client.delete(*client.keys(cache.make_key("*")))
+    pagecache.process_copies_forget()
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The commands this process sends to Redis from now on."""
+    sent = []
+    execute = redis.Redis.execute_command
+    monkeypatch.setattr(redis.Redis, "execute_command", lambda self, *args, **kw: sent.append(args[0]) or execute(self, *args, **kw))
+    return sent
+
+
+def test_a_page_asked_for_again_is_answered_without_a_round_trip(client, shared_cache, redis_commands):
+    rendered = client.get("/")
+    assert redis_commands == ["MGET", "SET"]  # the generation and the page read; the page stored
+    redis_commands.clear()
+    again = client.get("/")
+    assert again.content == rendered.content and again["ETag"] == rendered["ETag"]
+    assert redis_commands == []
+
+
+def test_a_page_another_process_stored_is_one_round_trip(client, shared_cache, redis_commands):
+    client.get("/")
+    pagecache.process_copies_forget()  # as in another process
+    redis_commands.clear()
+    client.get("/")
+    assert redis_commands == ["MGET"]  # the generation and the page
+    redis_commands.clear()
+    client.get(reverse("disclosure:column", args=(COLUMN_A,)))
+    assert redis_commands == ["GET", "SET"]  # the generation known: the page, not found, then stored
+
+
+def test_a_change_written_by_another_process_is_seen_by_the_next_request(client, shared_cache, redis_url, a):
     from furong_portal.cache import RedisCache
 
-    backend = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": "furong-test-client"})
-    backend.set("answer", {"page": "页面"}, 30)
-    assert backend.get("answer") == {"page": "页面"}
-    assert backend._cache.get_client() is backend._cache.get_client(write=True)
-    backend.delete("answer")
+    item = published_item(unit=a, column=column(COLUMN_A), title="旧标题")
+    assert "旧标题" in page(client, item.get_absolute_url())
+    assert "旧标题" in page(client, item.get_absolute_url())  # this process's copy
+    Item.objects.filter(pk=item.pk).update(title="新标题")
+    another_process = RedisCache(redis_url, {"KEY_PREFIX": shared_cache.key_prefix})
+    another_process.set(pagecache.GENERATION_KEY, pagecache.Generation("another", pagecache.NO_SCHEDULE), None)
+    assert "新标题" in page(client, item.get_absolute_url())
+
+
+def test_without_its_watch_a_process_reads_the_generation_each_time(client, shared_cache, redis_url, a):
+    from furong_portal.cache import RedisCache
+
+    item = published_item(unit=a, column=column(COLUMN_A), title="旧标题")
+    assert "旧标题" in page(client, item.get_absolute_url())
+    redis.Redis.from_url(redis_url).client_kill_filter(_type="pubsub")
+    Item.objects.filter(pk=item.pk).update(title="新标题")
+    another_process = RedisCache(redis_url, {"KEY_PREFIX": shared_cache.key_prefix})
+    another_process.set(pagecache.GENERATION_KEY, pagecache.Generation("another", pagecache.NO_SCHEDULE), None)
+    assert "新标题" in page(client, item.get_absolute_url())
+
+
+def test_copies_of_pages_stay_within_their_budget(client, shared_cache, settings, redis_commands):
+    settings.PAGE_CACHE_LOCAL_BYTES = 1
+    client.get("/")
+    redis_commands.clear()
+    client.get("/")
+    assert redis_commands == ["GET"]  # the generation known, the page read again from Redis
