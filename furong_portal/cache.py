@@ -7,6 +7,7 @@ about 160 µs per operation, more than the round trip to Redis itself. A `redis.
 is safe to share (each command takes a connection from the pool), so each pool gets one
 client, built on first use."""
 
+import itertools
 import os
 import threading
 import time
@@ -34,19 +35,28 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self._watches = {}
 
     def validate_key(self, key):
         """Redis takes any key: the base class's scan of every character for what
         memcached would refuse only costs time on each read."""
 
     def key_watch(self, key) -> "KeyWatch":
-        """This process's watch of `key` (see `KeyWatch`)."""
-        watch = self._watches.get(key)
-        if watch is None:
-            # The first server is the one written to (Django's convention): its writes push the messages.
-            watch = self._watches[key] = KeyWatch(self._servers[0], self.make_and_validate_key(key))
+        """This process's watch of `key` (see `KeyWatch`): one per process, whereas Django
+        builds a backend per thread."""
+        # The first server is the one written to (Django's convention): its writes push the messages.
+        address = (self._servers[0], self.make_and_validate_key(key))
+        with _watches_lock:
+            watch = _watches.get(address)
+            if watch is None:
+                watch = _watches[address] = KeyWatch(*address)
         return watch
+
+
+_watches: dict[tuple[str, str], "KeyWatch"] = {}
+_watches_lock = threading.Lock()
+# Epochs are never reused, whichever watch gives them: a copy kept under one watch's
+# epoch cannot match another's.
+_epochs = itertools.count(1)
 
 
 class KeyWatch:
@@ -63,11 +73,11 @@ class KeyWatch:
     The epoch moves on every message, so a copy read before a change is never used
     after the message about it arrived, whichever thread read it. Redis sends the
     message with the writer's answer: a process that kept a copy learns of the change
-    within a request of it. When the connection
-    cannot be made or breaks, `epoch()` answers None (callers read the key each time)
-    and a new connection is tried a second later. A connection that died without an
-    error (a peer gone behind a firewall) cannot keep a copy for long either: the epoch
-    also moves every `RECHECK_SECONDS`."""
+    within a request of it. When the connection cannot be made or breaks, `epoch()`
+    answers None (callers read the key each time) and a new connection is tried a
+    second later. A connection that died without an error (a peer gone behind a
+    firewall) cannot keep a copy for long either: the epoch also moves every
+    `RECHECK_SECONDS`."""
 
     RETRY_SECONDS = 1.0
     RECHECK_SECONDS = 1.0
@@ -82,7 +92,7 @@ class KeyWatch:
         self._lock = threading.Lock()
         self._connection = None
         self._pid = None
-        self._epoch = 0
+        self._epoch = next(_epochs)
         self._epoch_started = 0.0
         self._retry_at = 0.0
 
@@ -102,7 +112,7 @@ class KeyWatch:
                 self._disconnect(now)
                 return None
             if changed or now - self._epoch_started >= self.RECHECK_SECONDS:
-                self._epoch, self._epoch_started = self._epoch + 1, now
+                self._epoch, self._epoch_started = next(_epochs), now
             return self._epoch
 
     def _connect(self, now: float) -> bool:
@@ -122,7 +132,7 @@ class KeyWatch:
             self._retry_at = now + self.RETRY_SECONDS
             return False
         # Whatever was read before the watch began may be stale: a new epoch.
-        self._connection, self._epoch, self._epoch_started = connection, self._epoch + 1, now
+        self._connection, self._epoch, self._epoch_started = connection, next(_epochs), now
         return True
 
     def _disconnect(self, now: float) -> None:

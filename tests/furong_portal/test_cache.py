@@ -78,3 +78,9 @@ def test_a_lost_redis_is_asked_again_only_after_a_delay(monkeypatch):
     monkeypatch.setattr(watch._pool, "make_connection", lambda: attempts.append(1) or make_connection())
     assert watch.epoch() is None and watch.epoch() is None
     assert len(attempts) == 1
+
+
+def test_every_thread_of_a_process_shares_one_watch(backend, another_process):
+    # Django builds a cache backend per thread; their epochs must be one sequence.
+    assert backend.key_watch("watched") is another_process.key_watch("watched")
+    assert backend.key_watch("watched") is not backend.key_watch("other")
