@@ -1,16 +1,21 @@
 """How the public site words things people read: sizes, file kinds, dates for
-`<time datetime>`, and search results with their terms highlighted and a snippet
-of the text around them. Pure functions, plus one read that fetches the bodies of
-a page of results in a single query (the result lists defer the body)."""
+`<time datetime>`, the rows of item lists and column paths, and search results with
+their terms highlighted and a snippet of the text around them. Pure functions, plus
+one read that fetches the bodies of a page of results in a single query (the result
+lists defer the body)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from furong_portal.pagecache import fragment
 
 from .models import Item
 from .search import TOKEN_RUN, normalise, strip_tags
@@ -67,6 +72,65 @@ def html_date(moment) -> str:
     if hasattr(moment, "tzinfo") and hasattr(moment, "hour"):
         moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     return moment.strftime("%Y-%m-%d")
+
+
+VALIDITY_LABELS = dict(Item.Validity.choices)
+
+
+def item_rows(items: Iterable[Item], *, show_meta=False, show_path=False, show_pin=False, query="", snippets=None):
+    """The `<li>` of each item of a list, for a `<ul class="item-list">`: the title (a
+    search's terms highlighted) with its badges (validity, pinned, 解读) and the date;
+    with `show_meta` the unit, 文号 and 索引号, with `show_path` the column's path too;
+    with a `query` the snippet from `snippets` ({pk: text}, `result_snippets`).
+
+    Written in Python rather than as an included template: twenty rows through an
+    {% include %}, a `reverse()` and two date filters each took a third of a column
+    page's rendering (2.9 ms against 0.7 ms). Every text is escaped here."""
+    head, tail = reverse("disclosure:item", args=(0,)).rsplit("0", 1)  # one reverse() for all rows
+    rows = []
+    for item in items:
+        title = highlight(item.title, query) if query else html.escape(item.title)
+        badges = ""
+        if item.is_normative:
+            label = VALIDITY_LABELS.get(item.validity, item.validity)
+            badges += f' <span class="badge badge-{html.escape(item.validity)}">{html.escape(label)}</span>'
+        if show_pin and getattr(item, "pinned", False):
+            badges += ' <span class="badge">置顶</span>'
+        if item.interprets_id is not None:
+            badges += ' <span class="badge badge-interpretation">解读</span>'
+        day = html_date(item.published_at)
+        snippet = (snippets or {}).get(item.pk, "") if query else ""
+        if snippet:
+            snippet = f'<span class="item-snippet">{highlight(snippet, query)}</span>'
+        meta = ""
+        if show_meta:
+            meta = html.escape(item.unit.name)
+            if item.doc_number:
+                meta += f" · {html.escape(item.doc_number)}"
+            meta += f" · 索引号 {html.escape(str(item.index_number))}"
+            if show_path:
+                meta += f" · 栏目：{column_path(item.column)}"
+            meta = f'<span class="item-meta">{meta}</span>'
+        rows.append(
+            f'<li>\n  <span class="item-title"><a href="{head}{item.pk}{tail}">{title}</a>{badges}</span>\n'
+            f'  <span class="item-date"><time datetime="{day}">{day}</time></span>\n'
+            f"  {snippet}\n  {meta}\n</li>\n"
+        )
+    return mark_safe("".join(rows))
+
+
+def column_path(column) -> SafeString:
+    """Links to the column and the columns above it (the tree has three levels), the
+    top first; kept per generation of public content (its `reverse()`s)."""
+
+    def build():
+        path = [column]
+        while len(path) < 3 and path[0].parent_id is not None:
+            path.insert(0, path[0].parent)
+        links = (f'<a href="{html.escape(each.get_absolute_url())}">{html.escape(each.title)}</a>' for each in path)
+        return mark_safe(" › ".join(links))
+
+    return fragment(f"column-path:{column.pk}", build)
 
 
 def query_terms(query: str) -> list[str]:

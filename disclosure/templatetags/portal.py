@@ -1,8 +1,8 @@
-"""Presentation filters of the public site: file sizes and kinds as people read them,
-dates that validate as HTML, and search terms highlighted in titles and snippets."""
+"""Presentation filters and tags of the public site: file sizes and kinds as people read
+them, dates that validate as HTML, search terms highlighted in titles, the rows of item
+lists and column paths."""
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from disclosure import presentation
@@ -60,7 +60,15 @@ def highlight(text, query) -> str:
 
 
 @register.simple_tag
-def snippet(snippets, item, query):
-    """The highlighted excerpt of `item`'s body around the first search term, if any."""
-    text = (snippets or {}).get(item.pk, "")
-    return format_html("{}", presentation.highlight(text, query or "")) if text else ""
+def item_rows(items, show_meta=False, show_path=False, show_pin=False, query="", snippets=None):
+    """`{% item_rows items show_meta=True %}`: the `<li>` rows of a list of items
+    (presentation.item_rows)."""
+    return presentation.item_rows(
+        items, show_meta=show_meta, show_path=show_path, show_pin=show_pin, query=query, snippets=snippets
+    )
+
+
+@register.simple_tag
+def column_path(column):
+    """Links to `column` and the columns above it."""
+    return presentation.column_path(column)

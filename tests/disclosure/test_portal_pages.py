@@ -135,3 +135,12 @@ def test_time_elements_carry_dates_the_html_checker_accepts(client, seed):
     for url in ("/", reverse("disclosure:column", args=("3-12-1",)), item.get_absolute_url()):
         values = re.findall(r'<time datetime="([^"]*)"', page(client, url))
         assert values and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in values)
+
+
+def test_list_rows_escape_what_staff_typed(client, seed):
+    publish(title='<script>alert("x")</script>通知', doc_number="芙政发<b>1</b>号", is_normative=True, validity="valid")
+    for url, params in (("/", {}), (reverse("disclosure:column", args=("3-12-1",)), {}), (reverse("disclosure:search"), {"q": "通知"})):
+        html = page(client, url, **params)
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script" not in html
+        if params:  # the search's rows show the metadata too
+            assert "芙政发&lt;b&gt;1&lt;/b&gt;号" in html

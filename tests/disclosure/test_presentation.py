@@ -1,10 +1,10 @@
-"""What the public reads: sizes, file kinds, HTML dates, highlighted search terms."""
+"""What the public reads: sizes, file kinds, HTML dates, highlighted search terms, list rows."""
 
 import datetime
 
 from django.utils import timezone
 
-from disclosure.presentation import excerpt, file_kind, highlight, html_date, human_size
+from disclosure.presentation import excerpt, file_kind, highlight, html_date, human_size, item_rows
 
 
 def test_sizes_use_one_unit_system():
@@ -56,3 +56,16 @@ def test_excerpt_is_taken_around_the_first_term():
 def test_excerpt_without_a_match_is_the_opening():
     assert excerpt("<p>第一段。</p><p>第二段。</p>", "预算") == "第一段。 第二段。"
     assert excerpt("", "预算") == ""
+
+
+def test_item_rows_show_badges_metadata_and_the_column_path(seed):
+    from tests.disclosure.public_data import publish
+
+    document = publish("3-12-1", title="扶贫资金管理办法", doc_number="芙政发〔2020〕1号", is_normative=True, validity="repealed")
+    document.pinned = True
+    html = item_rows([document], show_meta=True, show_path=True, show_pin=True, query="扶贫")
+    assert f'<a href="{document.get_absolute_url()}"><mark>扶贫</mark>资金管理办法</a>' in html
+    assert '<span class="badge badge-repealed">废止</span> <span class="badge">置顶</span>' in html
+    assert f"区农业农村局 · 芙政发〔2020〕1号 · 索引号 {document.index_number} · 栏目：" in html
+    assert html.count("</a> › <a") == 2 and '<a href="/columns/3-12-1/">扶贫信息</a></span>' in html
+    assert "item-meta" not in item_rows([document]) and "置顶" not in item_rows([document], show_meta=True)
