@@ -160,6 +160,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         context = self.get_context_data(
             object=self.object,
             filterset=filterset,
+            filtered=filtered,
             last_updated=latest,
             years=range(timezone.localtime(latest).year, timezone.localtime(first).year - 1, -1) if latest else (),
             feed_url=reverse("disclosure:column-feed", args=(self.object.slug,)),

@@ -81,6 +81,18 @@ def test_column_filters_by_year_and_unit(client, seed):
     assert "医保2024" in by_unit and "社保2023" not in by_unit
 
 
+def test_column_filters_kept_for_unfiltered_pages_never_show_a_visitors_choice(client, seed):
+    publish("3-12-4", "区医疗保障局", title="医保2024", published_at=timezone.make_aware(datetime.datetime(2024, 3, 1)))
+    url = reverse("disclosure:column", args=("3-12-4",))
+    chosen = unit("区医疗保障局").pk
+    for params in ({}, {"year": 2024, "unit": chosen}, {"page": 1}, {"year": "abc"}, {}):
+        page = text(client.get(url, params))
+        filtered = bool(params.get("year") or params.get("unit"))
+        assert ('<a href="?year=2024" aria-current="true">' in page) is (params.get("year") == 2024)
+        assert (f'<option value="{chosen}" selected>' in page) is bool(params.get("unit"))
+        assert ('<a href="/columns/3-12-4/" aria-current="true">全部年份</a>' in page) is not filtered
+
+
 def test_column_pagination_links_every_page_and_keeps_the_filters(client, seed):
     for number in range(45):
         publish("3-12-1", title=f"扶贫第{number}号", published_at=timezone.make_aware(datetime.datetime(2022, 1, 1 + number % 28)))
