@@ -108,12 +108,7 @@ class DirectoryIterable(ModelIterable):
     def __iter__(self):
         found = directory()
         for item in super().__iter__():
-            column, unit = found.columns.get(item.column_id), found.units.get(item.unit_id)
-            if column is not None:  # else (a column newer than the directory) read when asked for
-                item.column = column
-            if unit is not None:
-                item.unit = unit
-            yield item
+            yield item.from_directory(found)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -322,6 +317,21 @@ class Item(models.Model):
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
         )
+
+    def is_publicly_addressable(self, now=None) -> bool:
+        """What `ItemQuerySet.publicly_addressable` selects, for one loaded item."""
+        return self.state == Item.State.WITHDRAWN or self.is_public(now)
+
+    def from_directory(self, found=None) -> "Item":
+        """The item with its column (its path set) and unit taken from the directory
+        (responsibility.directory), not read from the database."""
+        found = found or directory()
+        column, unit = found.columns.get(self.column_id), found.units.get(self.unit_id)
+        if column is not None:  # else (a column newer than the directory) read when asked for
+            self.column = column
+        if unit is not None:
+            self.unit = unit
+        return self
 
     @property
     def is_interpretation(self) -> bool:
