@@ -153,7 +153,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         items = filterset.qs if filterset.is_bound else filterset.queryset
         # Every page of a column's whole list shows the same count: counted once per
         # generation (a filtered list is counted each time; its combinations are many).
-        filtered = filterset.is_bound and (not filterset.is_valid() or any(filterset.form.cleaned_data.values()))
+        filtered = filters_chosen(filterset)
 
         def whole_list_count(limit):
             return fragment(f"column-count:{self.object.pk}", lambda: bounded_count(items))
@@ -171,6 +171,12 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             **self.paginate(items.order_by("-published_at", "-pk"), count=None if filtered else whole_list_count),
         )
         return self.render_to_response(context)
+
+
+def filters_chosen(filterset) -> bool:
+    """Whether the visitor chose a filter, valid or not: if not, every page of the list
+    shows the same count and the same filter form."""
+    return filterset.is_bound and (not filterset.is_valid() or any(filterset.form.cleaned_data.values()))
 
 
 def publication_span(items) -> tuple:
@@ -268,7 +274,9 @@ class FilteredListView(PublicCacheMixin, PaginatedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
         items = filterset.qs if filterset.is_bound and filterset.is_valid() else self.unfiltered(filterset)
-        context = self.get_context_data(filterset=filterset, **self.paginate(items, self.known_count(filterset)))
+        context = self.get_context_data(
+            filterset=filterset, filtered=filters_chosen(filterset), **self.paginate(items, self.known_count(filterset))
+        )
         return self.render_to_response(context)
 
     def unfiltered(self, filterset):
@@ -289,6 +297,12 @@ class DocumentLibraryView(FilteredListView):
         return (
             Item.objects.published().normative().for_listing().with_interpretation_flag().order_by("-published_at", "-pk")
         )
+
+    def known_count(self, filterset):
+        # Every page of the whole library shows the same count: counted once per generation.
+        if filters_chosen(filterset):
+            return None
+        return lambda limit: fragment("documents-count", lambda: bounded_count(filterset.queryset))
 
 
 class SearchView(FilteredListView):

@@ -12,10 +12,12 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
-        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+    def __init__(self, nodelist, name, vary_on, unless=None):
+        self.nodelist, self.name, self.vary_on, self.unless = nodelist, name, vary_on, unless
 
     def render(self, context):
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
         vary = ":".join(str(variable.resolve(context)) for variable in self.vary_on)
         return fragment(f"html:{self.name}:{vary}", lambda: mark_safe(self.nodelist.render(context)))
 
@@ -26,13 +28,17 @@ def do_fragment(parser, token):
     once per generation of public content (furong_portal.pagecache.fragment), for every
     request and page alike. It must show nothing of the request (the 长者模式 switch,
     the query string) and depend only on public content and on the values named after
-    the name, which distinguish its copies."""
+    the name, which distinguish its copies. `{% fragment "name" … unless filtered %}`
+    renders it afresh whenever `filtered` is true (a filter form showing a visitor's choice)."""
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then the values it varies on.")
+    unless = None
+    if len(bits) >= 4 and bits[-2] == "unless":
+        unless, bits = parser.compile_filter(bits[-1]), bits[:-2]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
+    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], unless)
 
 
 @register.filter

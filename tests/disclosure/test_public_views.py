@@ -93,6 +93,14 @@ def test_column_filters_kept_for_unfiltered_pages_never_show_a_visitors_choice(c
         assert ('<a href="/columns/3-12-4/" aria-current="true">全部年份</a>' in page) is not filtered
 
 
+def test_document_library_form_kept_for_unfiltered_pages_never_shows_a_visitors_choice(client, seed):
+    url = reverse("disclosure:documents")
+    for params in ({}, {"validity": "repealed"}, {"page": 1}, {"year": "abc"}, {}):
+        page = client.get(url, params).content.decode()
+        assert ('<option value="repealed" selected>' in page) is (params.get("validity") == "repealed")
+        assert ('class="errorlist"' in page) is (params.get("year") == "abc")
+
+
 def test_column_pagination_links_every_page_and_keeps_the_filters(client, seed):
     for number in range(45):
         publish("3-12-1", title=f"扶贫第{number}号", published_at=timezone.make_aware(datetime.datetime(2022, 1, 1 + number % 28)))
