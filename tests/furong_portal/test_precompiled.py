@@ -27,3 +27,8 @@ def test_a_missing_row_is_none(seed):
 def test_a_queryset_that_ignores_the_key_is_refused(seed):
     with pytest.raises(ValueError):
         Precompiled(lambda pk: Item.objects.all()).get(1)
+
+
+def test_a_queryset_joining_another_model_is_refused(seed):
+    with pytest.raises(ValueError):
+        Precompiled(lambda pk: Item.objects.filter(pk=pk).select_related("unit")).get(1)
