@@ -76,6 +76,7 @@ def main():
     def empty(page_key):
         if args.cold:
             cache.delete(page_key)
+            pagecache._copies._pages.pop(page_key, None)  # and this process's copy of it
         else:
             pagecache.generation_renew()
 

@@ -95,14 +95,34 @@ def bounded_count(items) -> int:
     return items.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
 
+class BeyondLastPage(Exception):
+    def __init__(self, last: int):
+        self.last = last
+
+
 class PaginatedMixin:
-    """Context for one page of a list, with a page range fit for links."""
+    """Context for one page of a list, with a page range fit for links. A page number
+    past the last page (a bounded list offers COUNT_LIMIT // page_size at most) is
+    redirected to the last page: one address per page, not every number beyond it a
+    page of its own to render, each with the deepest OFFSET of the list."""
 
     page_size = PAGE_SIZE
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except BeyondLastPage as beyond:
+            query = request.GET.copy()
+            query["page"] = str(beyond.last)
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+
     def paginate(self, queryset, count=None):
         paginator = BoundedPaginator(queryset, self.page_size, count=count)
-        page = paginator.get_page(self.request.GET.get("page"))
+        number = self.request.GET.get("page", "")
+        # isdecimal: what int() reads ("²" is a digit it refuses); no int() of a thousand digits.
+        if number.isdecimal() and (len(number) > 9 or int(number) > paginator.num_pages):
+            raise BeyondLastPage(paginator.num_pages)
+        page = paginator.get_page(number or None)
         if paginator.num_pages <= FULL_PAGE_RANGE:
             page_range = paginator.page_range
         else:

@@ -33,12 +33,18 @@ def test_a_list_within_the_limit_is_counted_exactly(client, seed, monkeypatch):
     assert "（25 条）" in page and "第 1/2 页" in page and "更早的信息" not in page
 
 
-def test_a_page_beyond_the_counted_range_shows_the_last_counted_page(client, seed, monkeypatch):
+def test_a_page_beyond_the_counted_range_redirects_to_the_last_counted_page(client, seed, monkeypatch):
     monkeypatch.setattr(views, "COUNT_LIMIT", 40)
     for number in range(65):
         publish(title=f"扶贫通知第{number}号")
-    response = client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date", "page": "3"})
-    assert response.status_code == 200 and "第 2/2 页" in text(response)
+    response = client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date", "page": "3"}, follow=True)
+    assert response.redirect_chain == [("/search/?q=%E6%89%B6%E8%B4%AB&sort=date&page=2", 302)]
+    assert "第 2/2 页" in text(response)
+    column = reverse("disclosure:column", args=("3-12-1",))
+    for number in ("3", "2000", "9" * 5000):
+        assert client.get(column, {"page": number})["Location"] == f"{column}?page=2"
+    for number in ("2", "abc", "0", "²"):  # the last page itself, and numbers no list has (as before)
+        assert client.get(column, {"page": number}).status_code == 200
 
 
 def test_relevance_ranks_the_newest_matches_and_the_heading_counts_all(client, seed, monkeypatch):
