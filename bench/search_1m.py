@@ -99,6 +99,7 @@ def fill(target: int) -> None:
     from django.db import connection
 
     from disclosure.models import Item
+    from disclosure.search import TERM_COUNTS_MIGRATION
 
     have = Item.objects.count()
     if have >= target:
@@ -107,7 +108,7 @@ def fill(target: int) -> None:
     started = time.monotonic()
     rows = templates()
     migration = __import__("disclosure.migrations.0002_search_index", fromlist=["PG_CREATE_INDEX"])
-    terms = __import__("disclosure.migrations.0010_search_term_counts", fromlist=["PG_TRIGGER_NAMES"])
+    terms = __import__(TERM_COUNTS_MIGRATION, fromlist=["PG_TRIGGER_NAMES"])
     # Each slice commits on its own (autocommit): a crash keeps what was written, and the
     # foreign-key checks are done before the index is built.
     with connection.cursor() as cursor:

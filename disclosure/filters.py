@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from responsibility.directory import directory
 from responsibility.models import Column
 
-from .models import Genre, Item, Theme
+from .models import Genre, Item, Theme, column_subtree_ids
 from .search import SearchQuery, rank_window, term_match_count
 
 FIRST_YEAR = 2000
@@ -171,22 +171,33 @@ class ItemSearchFilter(django_filters.FilterSet):
         return queryset.order_by("-published_at", "-pk")
 
     def rank_window(self):
-        """Where the keywords are the only filter, the publication time from which to look
-        first for the candidates of the ranking (search.rank_window)."""
-        if self._other_filters():
+        """Where the keywords are narrowed by column and unit at most, the publication time
+        from which to look first for the candidates of the ranking (search.rank_window)."""
+        scope = self._term_scope()
+        if scope is None:
             return None
-        return rank_window(SearchQuery.parse(self.form.cleaned_data.get("q") or ""))
+        return rank_window(SearchQuery.parse(self.form.cleaned_data.get("q") or ""), **scope)
 
-    def _other_filters(self) -> bool:
+    def _term_scope(self) -> dict | None:
+        """The column subtree and unit the keywords are narrowed to, as the term counts
+        know them (kept per column and unit); None where another filter (dates, theme,
+        genre, validity) narrows the list."""
         data = self.form.cleaned_data
-        return any(data.get(name) not in (None, "") for name in self.filters if name not in ("q", "sort"))
+        others = (name for name in self.filters if name not in ("q", "sort", "column", "unit"))
+        if any(data.get(name) not in (None, "") for name in others):
+            return None
+        column, unit = data.get("column"), data.get("unit")
+        return {"columns": column_subtree_ids(int(column)) if column else None, "unit": int(unit) if unit else None}
 
     def match_count(self, limit: int) -> int | None:
         """The number of matches up to `limit` + 1, known without reading them where the
-        keywords are the only filter (search.term_match_count); None otherwise."""
-        if self._other_filters():
+        keywords are narrowed by column and unit at most (search.term_match_count); None
+        otherwise."""
+        scope = self._term_scope()
+        if scope is None:
             return None
-        return term_match_count(SearchQuery.parse(self.form.cleaned_data.get("q") or ""), timezone.now(), limit)
+        query = SearchQuery.parse(self.form.cleaned_data.get("q") or "")
+        return term_match_count(query, timezone.now(), limit, **scope)
 
 
 class DocumentFilter(django_filters.FilterSet):

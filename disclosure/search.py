@@ -50,6 +50,8 @@ MAX_STREAM_TOKENS = 16000
 FTS_TABLE = "disclosure_item_fts"
 # Ordering by relevance ranks the newest this many matches (ItemQuerySet.by_relevance).
 RANK_CANDIDATES = 1000
+# Where the term counts' recount and trigger names live (as demo.py does for 0002).
+TERM_COUNTS_MIGRATION = "disclosure.migrations.0012_search_term_counts_by_column_and_unit"
 
 
 def normalise(text: str) -> str:
@@ -168,27 +170,41 @@ def filter_matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     return queryset.filter(condition)
 
 
-def term_match_count(query: SearchQuery, now, limit: int) -> int | None:
+def _in_scope(columns: list[int] | None, unit: int | None) -> tuple[str, list]:
+    """SQL conditions (and their parameters) narrowing the term counts or the items, which
+    name the column and the unit alike, to a column subtree's ids and a unit."""
+    sql, params = "", []
+    if columns is not None:
+        sql, params = sql + " AND column_id = ANY(%s)", [*params, list(columns)]
+    if unit is not None:
+        sql, params = sql + " AND unit_id = %s", [*params, unit]
+    return sql, params
+
+
+def term_match_count(query: SearchQuery, now, limit: int, *, columns=None, unit=None) -> int | None:
     """How many public items match `query`, up to `limit` + 1 ("more than the limit"),
     found without reading the matches; None where the term counts cannot tell (SQLite,
-    a phrase, several tokens that are not common enough).
+    a phrase, several tokens that are not common enough). `columns` (a subtree's ids)
+    and `unit` narrow the count as the search's filters do.
 
-    `disclosure_search_term` counts the published items holding each token, kept exact
-    by triggers in the writing transaction (migration 0010); its empty term counts the
-    published items. For a single token the count is exact: its items minus its
-    scheduled matches (published, `published_at` still ahead: a few rows through the
-    date index). For several tokens, |A ∩ B| ≥ |A| + |B| − |published| is a proof, not
-    an estimate: above `limit` it answers "more". One statement: one snapshot."""
+    `disclosure_search_term` counts the published items holding each token per column
+    and unit, kept exact by triggers in the writing transaction (migrations 0010, 0012);
+    its empty term counts the published items. For a single token the count is exact:
+    its items in the scope minus its scheduled matches there (published, `published_at`
+    still ahead: a few rows through the date index). For several tokens,
+    |A ∩ B| ≥ |A| + |B| − |published| is a proof, not an estimate: above `limit` it
+    answers "more". One statement: one snapshot."""
     if connection.vendor != "postgresql" or not query or any(len(group) > 1 for group in query.groups):
         return None
     tokens = [group[0] for group in query.groups]
+    scope, scope_params = _in_scope(columns, unit)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = ANY(%s))"
-            " - %s * (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = '')"
+            f"SELECT (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = ANY(%s){scope})"
+            f" - %s * (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term WHERE term = ''{scope})"
             " - (SELECT count(*) FROM disclosure_item WHERE state = 'published' AND published_at > %s"
-            " AND search_vector @@ %s::tsquery)",
-            (tokens, len(tokens) - 1, now, query.as_tsquery()),
+            f" AND search_vector @@ %s::tsquery{scope})",
+            (tokens, *scope_params, len(tokens) - 1, *scope_params, now, query.as_tsquery(), *scope_params),
         )
         at_least = cursor.fetchone()[0]
     if len(tokens) == 1:
@@ -196,7 +212,7 @@ def term_match_count(query: SearchQuery, now, limit: int) -> int | None:
     return limit + 1 if at_least > limit else None
 
 
-def rank_window(query: SearchQuery):
+def rank_window(query: SearchQuery, *, columns=None, unit=None):
     """The publication time from which the newest items likely hold the newest
     RANK_CANDIDATES matches of a one-token query (twice the expected span, from the term
     counts), or None where the plain plan is as good or the counts cannot tell:
@@ -206,19 +222,22 @@ def rank_window(query: SearchQuery):
       its few matches, and walking that far back for the window's start costs more;
     - several tokens: their matches can be far fewer than the least frequent token's,
       the window would fall short; SQLite: no term counts.
+    `columns` and `unit` narrow the matches counted (as in `term_match_count`): the
+    window is a span of all items' dates that likely holds that many of them.
     One statement: the counts, then the time of the item that far back (an index-only
     walk of `item_state_published`)."""
     if connection.vendor != "postgresql" or not query or len(query.groups) > 1 or len(query.groups[0]) > 1:
         return None
+    scope, scope_params = _in_scope(columns, unit)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT CASE WHEN matching * 4 <= published AND 2 * %s * published / matching * 4 <= published THEN ("
             " SELECT published_at FROM disclosure_item WHERE state = 'published' ORDER BY published_at DESC"
             " OFFSET 2 * %s * published / matching LIMIT 1) END"
-            " FROM (SELECT (SELECT items FROM disclosure_search_term WHERE term = %s) AS matching,"
-            " (SELECT items FROM disclosure_search_term WHERE term = '') AS published) AS counts"
+            f" FROM (SELECT (SELECT sum(items) FROM disclosure_search_term WHERE term = %s{scope}) AS matching,"
+            " (SELECT sum(items) FROM disclosure_search_term WHERE term = '') AS published) AS counts"
             " WHERE matching > 0",
-            (RANK_CANDIDATES, RANK_CANDIDATES, query.groups[0][0]),
+            (RANK_CANDIDATES, RANK_CANDIDATES, query.groups[0][0], *scope_params),
         )
         row = cursor.fetchone()
         return row[0] if row else None
@@ -301,7 +320,7 @@ def search_terms_recount() -> None:
     if connection.vendor != "postgresql":
         return
     # The statements live with the migration that made the table (as demo.py does for 0002).
-    migration = importlib.import_module("disclosure.migrations.0010_search_term_counts")
+    migration = importlib.import_module(TERM_COUNTS_MIGRATION)
     with connection.cursor() as cursor:
         for statement in migration.PG_RECOUNT:
             cursor.execute(statement)
@@ -315,7 +334,7 @@ def search_terms_recounted_after():
     if connection.vendor != "postgresql":
         yield
         return
-    migration = importlib.import_module("disclosure.migrations.0010_search_term_counts")
+    migration = importlib.import_module(TERM_COUNTS_MIGRATION)
     with connection.cursor() as cursor:
         for name in migration.PG_TRIGGER_NAMES:
             cursor.execute(f"ALTER TABLE disclosure_item DISABLE TRIGGER {name}")

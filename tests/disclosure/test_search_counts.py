@@ -12,7 +12,8 @@ from django.utils import timezone
 from disclosure import search, views
 from disclosure.models import Item
 from disclosure.search import SearchQuery, search_index_update, search_terms_recount, term_match_count
-from tests.disclosure.public_data import publish
+from tests.disclosure.public_data import column, publish
+from tests.disclosure.public_data import unit as public_unit
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the term counts exist on PostgreSQL")
@@ -21,12 +22,22 @@ TOKENS = ("扶", "扶贫", "资金", "通知", "的", "2024")
 
 
 def assert_counts_exact(now=None):
-    """Every token's count from the term counts equals the count of the matches read."""
+    """Every token's count from the term counts equals the count of the matches read, in
+    the whole collection, in a column subtree and for a unit."""
+    from disclosure.models import column_subtree_ids
+
     now = now or timezone.now()
+    subtree, unit = column_subtree_ids(column("3-12").pk), public_unit("区农业农村局").pk
+    scopes = ({}, {"columns": subtree}, {"unit": unit}, {"columns": subtree, "unit": unit})
     for token in TOKENS:
         query = SearchQuery.parse(token)
-        counted = Item.objects.published(now).search(token).count()
-        assert term_match_count(query, now, 1000) == counted, token
+        for scope in scopes:
+            matches = Item.objects.published(now).search(token)
+            if "columns" in scope:
+                matches = matches.filter(column__in=scope["columns"])
+            if "unit" in scope:
+                matches = matches.filter(unit=scope["unit"])
+            assert term_match_count(query, now, 1000, **scope) == matches.count(), (token, scope)
 
 
 @postgresql_only
@@ -45,6 +56,10 @@ def test_term_counts_follow_publication_edits_withdrawal_and_deletion(seed):
     assert_counts_exact()
     Item.objects.filter(pk=first.pk).update(validity="")  # no change of state or text: no change of counts
     assert_counts_exact()
+    Item.objects.filter(pk=first.pk).update(column=column("3-1"))  # out of the subtree
+    assert_counts_exact()
+    Item.objects.filter(pk=draft.pk).update(unit=public_unit("区财政局"))
+    assert_counts_exact()
     Item.objects.filter(pk=draft.pk).delete()
     assert_counts_exact()
 
@@ -61,11 +76,11 @@ def test_term_counts_follow_bulk_writes_and_a_recount_agrees(seed):
     search_index_update(items)
     assert_counts_exact()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT term, items FROM disclosure_search_term WHERE items <> 0 ORDER BY term")
+        cursor.execute("SELECT term, column_id, unit_id, items FROM disclosure_search_term WHERE items <> 0 ORDER BY 1, 2, 3")
         maintained = cursor.fetchall()
     search_terms_recount()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT term, items FROM disclosure_search_term WHERE items <> 0 ORDER BY term")
+        cursor.execute("SELECT term, column_id, unit_id, items FROM disclosure_search_term WHERE items <> 0 ORDER BY 1, 2, 3")
         assert cursor.fetchall() == maintained
 
 
@@ -95,11 +110,13 @@ def test_several_common_tokens_are_proven_more_than_the_limit_or_counted(seed):
     assert term_match_count(SearchQuery.parse("扶贫资金"), now, 3) is None  # a phrase
 
 
-def test_counts_from_term_counts_only_for_one_token_and_no_other_filter(seed):
+def test_counts_from_term_counts_only_for_one_token_narrowed_by_column_and_unit_at_most(seed):
     from disclosure.filters import ItemSearchFilter
 
     publish(title="扶贫资金的通知")
-    expected = 1 if connection.vendor == "postgresql" else None
+    publish("3-1", title="扶贫工作")
+    expected = 2 if connection.vendor == "postgresql" else None
+    in_subtree = 1 if connection.vendor == "postgresql" else None
 
     def known(params):
         filterset = ItemSearchFilter(params, queryset=Item.objects.published())
@@ -109,6 +126,10 @@ def test_counts_from_term_counts_only_for_one_token_and_no_other_filter(seed):
     assert known({"q": "扶贫"}) == expected and known({"q": "扶贫", "sort": "date"}) == expected
     assert known({"q": "扶贫 资金"}) is None and known({"q": "扶贫资金"}) is None  # several tokens, a phrase
     assert known({"q": "扶贫", "theme": "civil"}) is None and known({"q": "扶贫", "start": "2020-01-01"}) is None
+    subtree, other_unit = str(column("3-12").pk), str(public_unit("区财政局").pk)
+    assert known({"q": "扶贫", "column": subtree}) == in_subtree
+    assert known({"q": "扶贫", "column": subtree, "unit": other_unit}) == (0 if in_subtree else None)
+    assert known({"q": "扶贫", "column": subtree, "end": "2030-01-01"}) is None  # dates: not counted per day
 
 
 def test_search_heading_counts_exactly_and_up_to_the_limit(client, seed, monkeypatch):
@@ -169,6 +190,25 @@ def test_a_ranked_search_over_a_window_ranks_the_same_candidates(seed, monkeypat
     assert len(filterset.qs) == 2
     several = ItemSearchFilter({"q": "扶贫 通知"}, queryset=Item.objects.published())
     assert several.is_valid() and several.rank_window() is None
+
+
+@postgresql_only
+def test_a_ranked_search_in_a_column_looks_through_a_window_of_its_own_matches(seed, monkeypatch):
+    from disclosure.filters import ItemSearchFilter
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    now = timezone.now()
+    for number in range(80):
+        slug = "3-12-1" if number % 10 == 0 else "3-1"  # half of the matches in column 3-12's subtree
+        title = f"扶贫{'扶贫' * (number % 3)}通知第{number}号" if number % 5 == 0 else f"部门决算第{number}号"
+        publish(slug, title=title, published_at=now - datetime.timedelta(days=number + 1))
+    params = {"q": "扶贫", "column": str(column("3-12").pk)}
+    filterset = ItemSearchFilter(params, queryset=Item.objects.published())
+    assert filterset.is_valid()
+    window = filterset.rank_window()  # 8 matches in 80: 1 expected in the newest 10, look through 20
+    assert window == Item.objects.order_by("-published_at")[20].published_at
+    in_subtree = Item.objects.published().in_column_tree(column("3-12")).search("扶贫")
+    assert list(filterset.qs) == list(in_subtree.by_relevance("扶贫")) and len(filterset.qs) == 1
 
 
 @postgresql_only
