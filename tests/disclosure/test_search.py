@@ -132,6 +132,16 @@ def test_postgresql_answers_a_two_character_query_from_the_gin_index(seed):
     assert queryset.count() == 10
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL")
+def test_postgresql_keeps_an_items_vector_in_its_row(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'disclosure_item'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: out of line only if the row cannot fit in a page
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite")
 def test_sqlite_answers_a_two_character_query_from_the_fts5_index(seed):
     _bulk_items(600, rare_every=60)
