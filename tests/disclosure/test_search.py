@@ -132,6 +132,14 @@ def test_postgresql_answers_a_two_character_query_from_the_gin_index(seed):
     assert queryset.count() == 10
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsquery is PostgreSQL's")
+def test_a_search_statement_names_its_tokens_for_the_planner(db):
+    """Not a bound parameter: a prepared statement's generic plan would not see them."""
+    sql, params = Item.objects.search("扶贫 o'k").by_relevance("扶贫 o'k").query.sql_with_params()
+    assert "@@ '(''扶贫'') & (''o'') & (''k'')'::tsquery" in sql
+    assert not any("扶贫" in str(param) for param in params)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL")
 def test_postgresql_keeps_an_items_vector_in_its_row(db):
     with connection.cursor() as cursor:
