@@ -229,21 +229,29 @@ def rank_window(query: SearchQuery, *, columns=None, unit=None):
     - a token in more than a quarter of the items: its matches are dense, the date index
       walked backwards meets 1,000 of them soon;
     - a window over more than a quarter of the items (a rare token): the GIN index finds
-      its few matches, and walking that far back for the window's start costs more;
+      its few matches, and a window that wide saves nothing;
     - several tokens: their matches can be far fewer than the least frequent token's,
-      the window would fall short; SQLite: no term counts.
+      the window would fall short; SQLite: no term counts; no statistics yet.
     `columns` and `unit` narrow the matches counted (as in `term_match_count`): the
     window is a span of all items' dates that likely holds that many of them.
-    One statement: the counts, then the time of the item that far back (an index-only
-    walk of `item_state_published`)."""
+
+    The span is read from the planner's histogram of `published_at` (`pg_stats`, 100
+    buckets of equal size, refreshed by autovacuum's ANALYZE), rounded up to a bucket:
+    walking the date index that far back cost ~0.1 µs an item (16 ms for 招聘's 180,000
+    at 1,000,000 items). Items published since the last ANALYZE are all newer than the
+    histogram's last bound, so stale statistics widen the window, never narrow it; and
+    the window only orders the work: `newest_matches` finds the same candidates whatever
+    it holds. One statement."""
     if connection.vendor != "postgresql" or not query or len(query.groups) > 1 or len(query.groups[0]) > 1:
         return None
     scope, scope_params = _in_scope(columns, unit)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT CASE WHEN matching * 4 <= published AND 2 * %s * published / matching * 4 <= published THEN ("
-            " SELECT published_at FROM disclosure_item WHERE state = 'published' ORDER BY published_at DESC"
-            " OFFSET 2 * %s * published / matching LIMIT 1) END"
+            " SELECT bounds[array_length(bounds, 1) - ceil((array_length(bounds, 1) - 1) * 2.0 * %s / matching)::int]"
+            " FROM (SELECT histogram_bounds::text::timestamptz[] AS bounds FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = 'disclosure_item' AND attname = 'published_at')"
+            " AS statistics) END"
             f" FROM (SELECT (SELECT sum(items) FROM disclosure_search_term WHERE term = %s{scope}) AS matching,"
             " (SELECT sum(items) FROM disclosure_search_term WHERE term = '') AS published) AS counts"
             " WHERE matching > 0",

@@ -105,7 +105,7 @@ def _bulk_items(count: int, rare_every: int) -> None:
     now = timezone.now()
     items = [
         Item(
-            column=column, unit=unit, state=Item.State.PUBLISHED, published_at=now,
+            column=column, unit=unit, state=Item.State.PUBLISHED, published_at=now - datetime.timedelta(minutes=n),
             index_number=f"EXPLAIN/{n:06d}",
             title=f"关于{'扶贫资金' if n % rare_every == 0 else '部门决算'}公开的通知第{n}号",
             body="<p>为进一步做好财政资金管理工作，现将有关事项通知如下。</p>" * 3,
