@@ -341,7 +341,9 @@ class SearchView(FilteredListView):
             if ratelimit.exceeded(self.limit_scope, client):
                 return self.throttled(request)
             ratelimit.record(self.limit_scope, client)
-        return super().get(request, *args, **kwargs)
+        with search.planned_each_time():
+            # Rendered here: the page's queries run while its template renders.
+            return super().get(request, *args, **kwargs).render()
 
     def throttled(self, request):
         seconds = ratelimit.retry_after(self.limit_scope)

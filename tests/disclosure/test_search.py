@@ -140,6 +140,24 @@ def test_a_search_statement_names_its_tokens_for_the_planner(db):
     assert not any("扶贫" in str(param) for param in params)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg prepares statements on PostgreSQL")
+def test_a_search_repeated_on_one_connection_is_planned_each_time(client, seed):
+    """Never prepared, so never a generic plan blind to its dates, columns and unit."""
+    from django.urls import reverse
+
+    publish(title="扶贫资金的通知")
+    for number in range(12):  # distinct addresses (the page cache), the same statements
+        response = client.get(reverse("disclosure:search"), {"q": "扶贫", "start": "2020-01-01", "n": number})
+        assert response.status_code == 200
+    with connection.cursor() as cursor:
+        for _ in range(6):  # any other statement is prepared on this connection
+            cursor.execute("SELECT count(*) FROM disclosure_item WHERE id > %s", (number,))
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("WHERE id >" in statement for statement in prepared), prepared
+    assert not any("search_vector" in statement for statement in prepared), prepared
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL")
 def test_postgresql_keeps_an_items_vector_in_its_row(db):
     with connection.cursor() as cursor:
