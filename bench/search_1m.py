@@ -14,7 +14,9 @@ bypasses the services on purpose: it is a load generator, not content.
 Measuring: each query shape (one character, two characters, several words,
 filtered by column subtree, unit and dates, ordered by date) with several terms
 goes through what `/search/` runs — the FilterSet, the first result page and the
-bounded count — in this process, and reports p50/p95/max milliseconds per shape.
+bounded count, and the page's template (the view renders inside
+`disclosure.search.planned_each_time`) — in this process, and reports
+p50/p95/max milliseconds per shape.
 """
 
 from __future__ import annotations
