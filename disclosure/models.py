@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -194,6 +195,23 @@ class ItemQuerySet(models.QuerySet):
         (one EXISTS over the `interprets` index, not a query per row)."""
         interpretations = Item.objects.published(now).filter(interprets=models.OuterRef("pk"))
         return self.annotate(has_interpretation=models.Exists(interpretations))
+
+    def page_starts(self, per_page: int, limit: int) -> list[tuple]:
+        """The (published_at, pk) of the first item of each page of this list, newest
+        first, over its first `limit` items: every `per_page`-th row numbered in the
+        database (PostgreSQL stops numbering at `limit`), so that a page is read from its
+        first row on (`from_start`) instead of skipping the rows before it."""
+        numbered = self.annotate(row=Window(RowNumber(), order_by=(F("published_at").desc(), F("pk").desc())))
+        firsts = numbered.filter(row__lte=limit).annotate(place=F("row") % per_page).filter(place=1 % per_page)
+        return list(firsts.order_by("-published_at", "-pk").values_list("published_at", "pk"))
+
+    def from_start(self, start: tuple):
+        """The items from `start` (a `page_starts` entry) on, newest first: the
+        publication time bounds the index walk, the id breaks ties."""
+        published_at, pk = start
+        return self.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)).filter(
+            published_at__lte=published_at
+        ).order_by("-published_at", "-pk")
 
     def with_column_and_unit(self):
         """Each item with its column (and the column's path, duties and sub-columns) and

@@ -51,11 +51,14 @@ class BoundedPaginator(Paginator):
 
     `count`, if given, is a function of the limit that may know the count up to it
     without counting rows (the search's term counts, a ranked list's share of its
-    matches) and returns None where it does not."""
+    matches) and returns None where it does not. `starts`, if given, returns the first
+    row of each page (ItemQuerySet.page_starts) of a list in publication order: pages
+    past the first are then read from their first row on, with no OFFSET."""
 
-    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count=None, starts=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.known_count = count
+        self.starts = starts
 
     @cached_property
     def count(self) -> int:
@@ -85,6 +88,10 @@ class BoundedPaginator(Paginator):
         if query.annotations or query.extra:
             return super().page(number)
         number = self.validate_number(number)
+        starts = self.starts() if self.starts is not None and number > 1 else ()
+        if number <= len(starts):  # else (a count and starts of different moments) as below
+            rows = self.object_list.from_start(starts[number - 1])[: self.per_page]
+            return self._get_page(rows, number, self)
         bottom = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
@@ -116,8 +123,8 @@ class PaginatedMixin:
             query["page"] = str(beyond.last)
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
-    def paginate(self, queryset, count=None):
-        paginator = BoundedPaginator(queryset, self.page_size, count=count)
+    def paginate(self, queryset, count=None, starts=None):
+        paginator = BoundedPaginator(queryset, self.page_size, count=count, starts=starts)
         number = self.request.GET.get("page", "")
         # isdecimal: what int() reads ("²" is a digit it refuses); no int() of a thousand digits.
         if number.isdecimal() and (len(number) > 9 or int(number) > paginator.num_pages):
@@ -178,6 +185,11 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         def whole_list_count(limit):
             return fragment(f"column-count:{self.object.pk}", lambda: bounded_count(items))
 
+        ordered = items.order_by("-published_at", "-pk")
+
+        def whole_list_starts():
+            return fragment(f"column-starts:{self.object.pk}", lambda: ordered.page_starts(self.page_size, COUNT_LIMIT))
+
         context = self.get_context_data(
             object=self.object,
             filterset=filterset,
@@ -188,7 +200,11 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             # The 指南 and column 五 依申请公开 lead to the request form and the 受理机关.
             requests_entry=self.object.parent_id is None and self.object.number == REQUESTS_COLUMN_NUMBER
             or self.object.slug == GUIDE_SLUG,
-            **self.paginate(items.order_by("-published_at", "-pk"), count=None if filtered else whole_list_count),
+            **self.paginate(
+                ordered,
+                count=None if filtered else whole_list_count,
+                starts=None if filtered else whole_list_starts,
+            ),
         )
         return self.render_to_response(context)
 

@@ -59,3 +59,21 @@ def test_relevance_ranks_the_newest_matches_and_the_heading_counts_all(client, s
     assert page.index("工作简报丙") < page.index("的通知乙")
     by_date = text(client.get(reverse("disclosure:search"), {"q": "扶贫", "sort": "date"}))
     assert "资金" in by_date
+
+
+def test_pages_read_from_their_first_row_are_the_pages_counted_through(seed):
+    """Keyset pages (ItemQuerySet.page_starts, from_start) against OFFSET pages, with
+    items sharing a publication time: the same rows on every page."""
+    from disclosure.models import Item
+
+    moment = timezone.now() - datetime.timedelta(days=1)
+    for number in range(11):
+        publish(title=f"同时发布{number}", published_at=moment - datetime.timedelta(hours=number // 4))
+    items = Item.objects.published().order_by("-published_at", "-pk")
+    for per_page in (1, 3, 4):
+        keyset = views.BoundedPaginator(items, per_page, starts=lambda: items.page_starts(per_page, views.COUNT_LIMIT))
+        offset = views.BoundedPaginator(items, per_page)
+        for number in offset.page_range:
+            assert [item.pk for item in keyset.page(number)] == [item.pk for item in offset.page(number)], (
+                per_page, number,
+            )

@@ -113,7 +113,8 @@ def test_a_page_nobody_asked_for_yet_reads_only_its_own_rows(client, seed, djang
     expected = {
         plain.get_absolute_url(): 1,  # the row, with flags for the lists it could show
         document.get_absolute_url(): 3,  # and its linked documents, and its attachments
-        column + "?page=2": 1,  # the rows: the whole list's count was kept with page 1
+        column + "?page=2": 2,  # the rows and where each page starts (the count was kept with page 1)
+        column + "?page=3": 1,  # the rows: both were kept
         column + "?year=2020": 2,  # a filtered list: its count and its rows
         reverse("disclosure:documents") + "?page=2": 1,  # the library's count was kept too
         reverse("disclosure:documents") + "?validity=valid": 2,  # a filtered library: its count and rows
