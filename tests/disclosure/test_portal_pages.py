@@ -139,7 +139,8 @@ def test_time_elements_carry_dates_the_html_checker_accepts(client, seed):
 
 def test_list_rows_escape_what_staff_typed(client, seed):
     publish(title='<script>alert("x")</script>通知', doc_number="芙政发<b>1</b>号", is_normative=True, validity="valid")
-    for url, params in (("/", {}), (reverse("disclosure:column", args=("3-12-1",)), {}), (reverse("disclosure:search"), {"q": "通知"})):
+    column = reverse("disclosure:column", args=("3-12-1",))
+    for url, params in (("/", {}), (column, {}), (reverse("disclosure:search"), {"q": "通知"})):
         html = page(client, url, **params)
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script" not in html
         if params:  # the search's rows show the metadata too
