@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from furong_portal.pagecache import fragment
 from responsibility.directory import directory
 from responsibility.models import Column
 
@@ -70,20 +71,25 @@ def filter_year(queryset, name, value):
 
 
 def column_choices():
-    """Every column in tree order, indented by level; one query."""
-    columns = list(Column.objects.only("pk", "parent_id", "number", "title", "level", "order"))
-    children: dict[int | None, list[Column]] = {}
-    for column in columns:
-        children.setdefault(column.parent_id, []).append(column)
-    choices = []
+    """Every column in tree order, indented by level; one query per generation of public
+    content (every search form has them)."""
 
-    def walk(parent_id):
-        for column in sorted(children.get(parent_id, ()), key=lambda c: c.order):
-            choices.append((column.pk, "\u3000" * (column.level - 1) + f"{column.number} {column.title}".strip()))
-            walk(column.pk)
+    def build():
+        columns = list(Column.objects.only("pk", "parent_id", "number", "title", "level", "order"))
+        children: dict[int | None, list[Column]] = {}
+        for column in columns:
+            children.setdefault(column.parent_id, []).append(column)
+        choices = []
 
-    walk(None)
-    return choices
+        def walk(parent_id):
+            for column in sorted(children.get(parent_id, ()), key=lambda c: c.order):
+                choices.append((column.pk, "\u3000" * (column.level - 1) + f"{column.number} {column.title}".strip()))
+                walk(column.pk)
+
+        walk(None)
+        return tuple(choices)
+
+    return list(fragment("column-choices", build))
 
 
 def unit_choices():
