@@ -89,17 +89,28 @@ import json, random
 from django.db import connection
 from disclosure.models import Item
 from disclosure.search import HAN_RUN
+from responsibility.models import Column
 published = Item.objects.published()
 item = published.filter(attachments__isnull=False, is_normative=True).order_by("pk").first() or published.first()
 ids = list(published.order_by("-published_at").values_list("pk", flat=True)[:40000])
 terms = {}
-for title in published.order_by("-published_at").values_list("title", flat=True)[:20000]:
+for title in published.order_by("-published_at").values_list("title", flat=True)[:60000]:
     for run in HAN_RUN.findall(title):
         for i in range(len(run) - 1):
             terms.setdefault(run[i : i + 2], None)
+    if len(terms) >= 4000:
+        break
 random.Random(9).shuffle(ids)
+# Every page each column offers (500 at most: later numbers redirect), column 三 first,
+# then the others by size; interleaved so that a short run sees all kinds of column.
+columns = []
+for column in Column.objects.order_by("pk"):
+    pages = min(500, -(-published.in_column_tree(column).count() // 20))
+    columns.append((column.slug != "3", -pages, column.get_absolute_url(), pages))
+column_pages = [f"{url}?page={n}" for _, _, url, pages in sorted(columns) for n in range(1, pages + 1)]
+random.Random(9).shuffle(column_pages)
 print(json.dumps({"count": Item.objects.count(), "item": item.pk if item else None, "vendor": connection.vendor,
-                  "ids": ids, "terms": list(terms)[:4000]}))
+                  "ids": ids, "terms": list(terms)[:4000], "column_pages": column_pages}))
 """
 MAINTAIN = """
 from django.db import connection
@@ -248,13 +259,13 @@ def pages(state) -> tuple[list[tuple[str, list[str]]], ...]:
     ]
     cold = [
         (f"{len(state['ids'])} distinct item pages", [f"/items/{pk}/" for pk in state["ids"]]),
-        ("pages 1–2,000 of column 三", [f"/columns/3/?page={number}" for number in range(1, 2001)]),
+        (f"{len(state['column_pages'])} distinct column pages, every column", state["column_pages"]),
         (f"{len(state['terms'])} distinct two-character searches", [search + quote(term) for term in state["terms"]]),
     ]
-    # The column offers 500 pages (10,000 items); later numbers redirect to page 500. Not in the mix,
-    # which stays the issue's.
-    rendered_pages = ("pages 1–500 of column 三 (each one rendered)", [f"/columns/3/?page={n}" for n in range(1, 501)])
-    return warm, cold, [*cold[:2], rendered_pages, *cold[2:]]
+    # The issue's list: column 三 offers 500 pages (10,000 items), later numbers redirect to page 500.
+    # Too short not to be walked more than once now; the mix takes every column's pages instead.
+    issue_pages = ("pages 1–2,000 of column 三", [f"/columns/3/?page={number}" for number in range(1, 2001)])
+    return warm, cold, [cold[0], issue_pages, *cold[1:]]
 
 
 def run(args, env, state) -> dict:
@@ -278,7 +289,9 @@ def run(args, env, state) -> dict:
             print(f"  {label}: {results['cold'][-1][1]['rps']:.0f} req/s", flush=True)
         if args.mix_duration:
             cache_emptied(args, env)
-            mix = [path for index in range(4000) for _, paths in warm + cold for path in paths[index : index + 1]]
+            # Each cold list in turn, as far as the shortest goes: the same blend throughout.
+            shortest = min(len(paths) for _, paths in cold)
+            mix = [path for index in range(shortest) for _, paths in warm + cold for path in paths[index : index + 1]]
             results["mix"] = wrk(port, mix, seconds=args.mix_duration, connections=50, threads=2)
     finally:
         server.terminate()
@@ -306,7 +319,8 @@ def report(args, state, results) -> None:
     mix = results["mix"]
     if mix:
         print(
-            f"\nMix of all pages, 50 connections for {args.mix_duration} s: {mix['requests']} requests, "
+            f"\nMix of all pages{' (list walked more than once)' if mix['wrapped'] else ''}, 50 connections for "
+            f"{args.mix_duration} s: {mix['paths']} distinct paths, {mix['requests']} requests, "
             f"{mix['rps']:.0f} req/s, p99 {mix['p99_ms']:.0f} ms, max {mix['max_ms']:.0f} ms, "
             f"{mix['errors']} socket errors, {mix['non_2xx']} non-2xx answers"
         )
