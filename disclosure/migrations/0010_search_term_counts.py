@@ -22,6 +22,8 @@ order. SQLite needs none of this: FTS5 reads a token's document list quickly eno
 
 from django.db import migrations
 
+from disclosure.migrations._postgresql import on_postgresql
+
 PG_TABLE = "CREATE TABLE disclosure_search_term (term text PRIMARY KEY, items integer NOT NULL)"
 # Recount from scratch (the migration, `rebuild_search_index`, bulk loads with the trigger off).
 PG_RECOUNT = (
@@ -98,15 +100,6 @@ PG_BACKWARD = (
 )
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -114,5 +107,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD), elidable=False),
+        migrations.RunPython(on_postgresql(PG_FORWARD), on_postgresql(PG_BACKWARD), elidable=False),
     ]

@@ -12,6 +12,8 @@ and nothing else of the page's query; see `disclosure.search.newest_matches`.
 
 from django.db import migrations
 
+from disclosure.migrations._postgresql import on_postgresql
+
 PG_FORWARD = (
     """
     CREATE FUNCTION disclosure_item_ids_by_bitmaps(query text) RETURNS SETOF bigint
@@ -25,15 +27,6 @@ PG_FORWARD = (
 PG_BACKWARD = ("DROP FUNCTION IF EXISTS disclosure_item_ids_by_bitmaps(text)",)
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -41,5 +34,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD), elidable=False),
+        migrations.RunPython(on_postgresql(PG_FORWARD), on_postgresql(PG_BACKWARD), elidable=False),
     ]

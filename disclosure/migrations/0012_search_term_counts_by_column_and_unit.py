@@ -17,6 +17,8 @@ pair (one pass over the vectors, as before), the statements are imported by
 
 from django.db import migrations
 
+from disclosure.migrations._postgresql import on_postgresql
+
 PG_TABLE = (
     "CREATE TABLE disclosure_search_term (term text NOT NULL, column_id bigint NOT NULL, unit_id bigint NOT NULL, "
     "items integer NOT NULL, PRIMARY KEY (term, column_id, unit_id))"
@@ -94,15 +96,6 @@ PG_DROP = (
 PG_FORWARD = (*PG_DROP, PG_TABLE, PG_FUNCTION, *PG_TRIGGERS, *PG_RECOUNT)
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 def _backward(apps, schema_editor):
     """0010's table, function and triggers again, recounted."""
     if schema_editor.connection.vendor != "postgresql":
@@ -122,5 +115,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(PG_FORWARD), _backward, elidable=False),
+        migrations.RunPython(on_postgresql(PG_FORWARD), _backward, elidable=False),
     ]

@@ -18,6 +18,8 @@ duration: ~30 s at 100,000 items, ~5 min at 1,000,000 on 2 cores, the GIN index 
 
 from django.db import migrations
 
+from disclosure.migrations._postgresql import on_postgresql
+
 # VACUUM FULL leaves the visibility map empty: the plain VACUUM after it sets it again,
 # or every index-only walk (counts, the ranking window's start) would visit the heap.
 REWRITE = ("VACUUM FULL disclosure_item", "VACUUM ANALYZE disclosure_item")
@@ -36,15 +38,6 @@ PG_BACKWARD = (
 )
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     atomic = False
 
@@ -53,5 +46,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD), elidable=False),
+        migrations.RunPython(on_postgresql(PG_FORWARD), on_postgresql(PG_BACKWARD), elidable=False),
     ]

@@ -13,17 +13,10 @@ they are not. A few kilobytes; SQLite has no such index and needs none.
 
 from django.db import migrations
 
+from disclosure.migrations._postgresql import on_postgresql
+
 PG_FORWARD = ("CREATE INDEX item_published_brin ON disclosure_item USING brin (published_at)",)
 PG_BACKWARD = ("DROP INDEX IF EXISTS item_published_brin",)
-
-
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -33,5 +26,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD), elidable=False),
+        migrations.RunPython(on_postgresql(PG_FORWARD), on_postgresql(PG_BACKWARD), elidable=False),
     ]
