@@ -15,6 +15,8 @@ pair (one pass over the vectors, as before), the statements are imported by
 `disclosure.search` and the 1,000,000-item benchmark.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 from disclosure.migrations._postgresql import on_postgresql
@@ -76,16 +78,10 @@ BEGIN
 END
 $$
 """
-# 0010's function and triggers, replaced; its TRUNCATE trigger (clear the table) stays.
-PG_TRIGGERS = (
-    "CREATE TRIGGER disclosure_item_search_terms_insert AFTER INSERT ON disclosure_item "
-    "REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
-    "CREATE TRIGGER disclosure_item_search_terms_update AFTER UPDATE ON disclosure_item "
-    "REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items "
-    "FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
-    "CREATE TRIGGER disclosure_item_search_terms_delete AFTER DELETE ON disclosure_item "
-    "REFERENCING OLD TABLE AS old_items FOR EACH STATEMENT EXECUTE FUNCTION disclosure_search_term_count()",
-)
+# 0010's function and triggers, replaced (the same triggers, on the new function); its
+# TRUNCATE trigger (clear the table) stays.
+PREVIOUS = import_module("disclosure.migrations.0010_search_term_counts")
+PG_TRIGGERS = PREVIOUS.PG_TRIGGERS[:3]
 PG_TRIGGER_NAMES = ("disclosure_item_search_terms_insert", "disclosure_item_search_terms_update",
                     "disclosure_item_search_terms_delete", "disclosure_item_search_terms_truncate")  # fmt: skip
 PG_DROP = (
@@ -100,11 +96,7 @@ def _backward(apps, schema_editor):
     """0010's table, function and triggers again, recounted."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    from importlib import import_module
-
-    previous = import_module("disclosure.migrations.0010_search_term_counts")
-    for statement in (*PG_DROP, previous.PG_TABLE, previous.PG_FUNCTION, *previous.PG_TRIGGERS[:3],
-                      *previous.PG_RECOUNT):  # fmt: skip
+    for statement in (*PG_DROP, PREVIOUS.PG_TABLE, PREVIOUS.PG_FUNCTION, *PG_TRIGGERS, *PREVIOUS.PG_RECOUNT):
         schema_editor.execute(statement)
 
 
