@@ -22,7 +22,7 @@ order. SQLite needs none of this: FTS5 reads a token's document list quickly eno
 
 from django.db import migrations
 
-from disclosure.migrations._postgresql import on_postgresql
+from ._postgresql import on_postgresql
 
 PG_TABLE = "CREATE TABLE disclosure_search_term (term text PRIMARY KEY, items integer NOT NULL)"
 # Recount from scratch (the migration, `rebuild_search_index`, bulk loads with the trigger off).

@@ -12,7 +12,7 @@ and nothing else of the page's query; see `disclosure.search.newest_matches`.
 
 from django.db import migrations
 
-from disclosure.migrations._postgresql import on_postgresql
+from ._postgresql import on_postgresql
 
 PG_FORWARD = (
     """

@@ -19,7 +19,7 @@ from importlib import import_module
 
 from django.db import migrations
 
-from disclosure.migrations._postgresql import on_postgresql
+from ._postgresql import on_postgresql
 
 PG_TABLE = (
     "CREATE TABLE disclosure_search_term (term text NOT NULL, column_id bigint NOT NULL, unit_id bigint NOT NULL, "

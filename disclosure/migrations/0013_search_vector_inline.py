@@ -18,7 +18,7 @@ duration: ~30 s at 100,000 items, ~5 min at 1,000,000 on 2 cores, the GIN index 
 
 from django.db import migrations
 
-from disclosure.migrations._postgresql import on_postgresql
+from ._postgresql import on_postgresql
 
 # VACUUM FULL leaves the visibility map empty: the plain VACUUM after it sets it again,
 # or every index-only walk (counts, the ranking window's start) would visit the heap.

@@ -13,7 +13,7 @@ they are not. A few kilobytes; SQLite has no such index and needs none.
 
 from django.db import migrations
 
-from disclosure.migrations._postgresql import on_postgresql
+from ._postgresql import on_postgresql
 
 PG_FORWARD = ("CREATE INDEX item_published_brin ON disclosure_item USING brin (published_at)",)
 PG_BACKWARD = ("DROP INDEX IF EXISTS item_published_brin",)

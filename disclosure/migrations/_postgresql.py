@@ -1,6 +1,9 @@
 """For the migrations that only PostgreSQL needs (the search's triggers, functions and
-indexes): SQLite keeps its FTS5 table and needs none of them. Its name starts with an
-underscore, so Django's migration loader does not take it for a migration."""
+indexes): SQLite keeps its FTS5 table and needs none of them.
+
+Part of the migrations' history, not of the live code (no migration imports that:
+tests/responsibility/test_roles.py), so it changes only as a migration may. Its name
+starts with an underscore, so Django's migration loader does not take it for one."""
 
 
 def on_postgresql(statements):
