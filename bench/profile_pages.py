@@ -49,7 +49,6 @@ def main():
 
     django.setup()
     from django.db import connection
-    from django.core.cache import cache
     from django.template import Template
     from django.test import Client, RequestFactory
     from django.test.utils import CaptureQueriesContext
@@ -73,20 +72,19 @@ def main():
     Template.render = timed_render
     client = Client()
 
-    def empty(page_key):
+    def empty(request):
         if args.cold:
-            cache.delete(page_key)
-            pagecache._copies._pages.pop(page_key, None)  # and this process's copy of it
+            pagecache.page_forget(request)
         else:
             pagecache.generation_renew()
 
     for url in args.urls:
-        page_key = pagecache._page_key(RequestFactory().get(url))
+        request = RequestFactory().get(url)
         pagecache.generation_renew()
         client.get(url)  # warm the connection, prepared statements, imports and fragments
         rendering[0], database, queries, times, cpu = 0.0, 0.0, 0, [], []
         for _ in range(args.repeat):
-            empty(page_key)
+            empty(request)
             with CaptureQueriesContext(connection) as captured:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
@@ -104,7 +102,7 @@ def main():
         # Profiled apart: cProfile's own cost would inflate the figures above.
         profiler = cProfile.Profile()
         for _ in range(args.repeat):
-            empty(page_key)
+            empty(request)
             profiler.runcall(client.get, url)
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)

@@ -133,7 +133,9 @@ def current_generation(now: float, read: "Generation | None" = None) -> Generati
     rendering). So is a missing generation, or one written by an earlier release in
     another form."""
     if read is None:
-        read = _copies.generation() or _copies.read()[0]
+        epoch, read = _copies.generation()
+        if read is None:
+            read = _copies.read(epoch)[0]
     if not isinstance(read, Generation) or read.outlived(now):
         return generation_renew()
     return read
@@ -299,17 +301,19 @@ class _LocalCopies:
         watch = getattr(cache, "key_watch", None)
         return watch(GENERATION_KEY).epoch() if watch is not None else None
 
-    def generation(self) -> Generation | None:
-        """The copy of the generation, if the generation certainly did not change since."""
+    def generation(self) -> tuple[int | None, Generation | None]:
+        """The watch's epoch now, and the copy of the generation if the generation
+        certainly did not change since the copy was read (else None: `read` it with
+        that epoch)."""
         held, epoch = self._generation, self.epoch()
         if held is None or epoch is None or held[0] != epoch:
-            return None
-        return held[1]
+            return epoch, None
+        return epoch, held[1]
 
-    def read(self, page_key: str | None = None) -> tuple[Generation | None, StoredPage | None]:
+    def read(self, epoch: int | None, page_key: str | None = None) -> tuple[Generation | None, StoredPage | None]:
         """The generation from the cache, and the page under `page_key` in the same round
-        trip; the generation is kept as the copy when the watch can vouch for it."""
-        epoch = self.epoch()
+        trip; the generation is kept as the copy under `epoch`, the watch's epoch taken
+        before this read (`generation`), when there is a watch."""
         found = cache.get_many([GENERATION_KEY, page_key] if page_key else [GENERATION_KEY])
         generation = found.get(GENERATION_KEY)
         if epoch is not None and isinstance(generation, Generation):
@@ -341,6 +345,12 @@ class _LocalCopies:
             while self._size > budget:
                 self._size -= len(self._pages.popitem(last=False)[1].body)
 
+    def page_forget(self, key: str) -> None:
+        with self._lock:
+            page = self._pages.pop(key, None)
+            if page is not None:
+                self._size -= len(page.body)
+
     def forget(self) -> None:
         with self._lock:
             self._generation, self._token, self._size = None, "", 0
@@ -348,6 +358,15 @@ class _LocalCopies:
 
 
 _copies = _LocalCopies()
+
+
+def page_forget(request) -> None:
+    """Drop the stored page of `request`'s URL, in the shared cache and in this
+    process's copies: it is rendered again on the next request (the benchmarks' pages
+    nobody asked for yet)."""
+    key = _page_key(request)
+    cache.delete(key)
+    _copies.page_forget(key)
 
 
 def _page_key(request) -> str:
@@ -421,14 +440,18 @@ class PageCacheMiddleware:
         # The generation is read before the view reads the database: a page rendered
         # from data older than a change is stored under the generation that change ended.
         key = _page_key(request)
-        read = _copies.generation()
-        if read is not None:
-            stored = _copies.page(key, read.token) or cache.get(key)
+        epoch, read = _copies.generation()
+        copy = _copies.page(key, read.token) if read is not None else None
+        if copy is not None:
+            stored = copy
+        elif read is not None:
+            stored = cache.get(key)
         else:
-            read, stored = _copies.read(key)
+            read, stored = _copies.read(epoch, key)
         current = current_generation(now, read)
         if stored is not None and stored.generation == current.token and stored.expires > now:
-            _copies.page_keep(key, stored)
+            if stored is not copy:
+                _copies.page_keep(key, stored)
             return stored.response(request)
         reset = _request_generation.set(current)
         try:
