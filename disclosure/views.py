@@ -102,6 +102,12 @@ def bounded_count(items) -> int:
     return items.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
 
+def counted_per_generation(name: str, items):
+    """A `known_count` for BoundedPaginator: `items` counted once per generation of public
+    content (`fragment` `name`), for a whole list whose every page shows the same count."""
+    return lambda limit: fragment(name, lambda: bounded_count(items))
+
+
 class BeyondLastPage(Exception):
     def __init__(self, last: int):
         self.last = last
@@ -178,13 +184,9 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
         latest, first = fragment(f"column-dates:{self.object.pk}", lambda: publication_span(subtree))
         filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
         items = filterset.qs if filterset.is_bound else filterset.queryset
-        # Every page of a column's whole list shows the same count: counted once per
-        # generation (a filtered list is counted each time; its combinations are many).
+        # A filtered list is counted each time (its combinations are many), the whole list
+        # once per generation.
         filtered = filters_chosen(filterset)
-
-        def whole_list_count(limit):
-            return fragment(f"column-count:{self.object.pk}", lambda: bounded_count(items))
-
         ordered = items.order_by("-published_at", "-pk")
 
         def whole_list_starts():
@@ -202,7 +204,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
             or self.object.slug == GUIDE_SLUG,
             **self.paginate(
                 ordered,
-                count=None if filtered else whole_list_count,
+                count=None if filtered else counted_per_generation(f"column-count:{self.object.pk}", items),
                 starts=None if filtered else whole_list_starts,
             ),
         )
@@ -335,10 +337,7 @@ class DocumentLibraryView(FilteredListView):
         )
 
     def known_count(self, filterset):
-        # Every page of the whole library shows the same count: counted once per generation.
-        if filters_chosen(filterset):
-            return None
-        return lambda limit: fragment("documents-count", lambda: bounded_count(filterset.queryset))
+        return None if filters_chosen(filterset) else counted_per_generation("documents-count", filterset.queryset)
 
 
 class SearchView(FilteredListView):
