@@ -15,6 +15,7 @@ class FragmentNode(template.Node):
     # Not walked when Django looks for the {% block %}s of an extended template, which it
     # does on every render: a fragment holds none (its markup is shared by every page).
     child_nodelists = ()
+
     def __init__(self, nodelist, name, vary_on, unless=None):
         self.nodelist, self.name, self.vary_on, self.unless = nodelist, name, vary_on, unless
 
