@@ -145,7 +145,11 @@ class ItemQuerySet(models.QuerySet):
         """Items of `column` and of every column below it, by a list of column ids: with
         the ids spelled out the planner knows how many rows each column holds (through a
         sub-select it guessed three columns for twenty-five and fetched every row)."""
-        return self.filter(column__in=column_subtree_ids(column.pk))
+        return self.in_columns(column_subtree_ids(column.pk))
+
+    def in_columns(self, column_ids: list[int]):
+        """Items of the columns with these ids (a subtree's: `in_column_tree`)."""
+        return self.filter(column__in=column_ids)
 
     def search(self, text: str):
         """Items matching the keywords in title, body, 文号, 索引号 and 关键词 through

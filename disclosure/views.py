@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,7 +27,7 @@ from responsibility.models import Unit
 from . import access, search
 from .consultations.models import Consultation
 from .filters import ColumnItemFilter, DocumentFilter, ItemSearchFilter
-from .models import Attachment, Item
+from .models import Attachment, Item, column_subtree_ids
 from .presentation import result_snippets
 from .requests.selectors import REQUESTS_COLUMN_NUMBER
 from .topics.models import Topic
@@ -53,12 +53,20 @@ class BoundedPaginator(Paginator):
     without counting rows (the search's term counts, a ranked list's share of its
     matches) and returns None where it does not. `starts`, if given, returns the first
     row of each page (ItemQuerySet.page_starts) of a list in publication order: pages
-    past the first are then read from their first row on, with no OFFSET."""
+    past the first are then read from their first row on, with no OFFSET. `rows`, if
+    given with `starts`, reads a page's items from its first row (None: the first page)
+    instead of `object_list` (a statement compiled once: `COLUMN_PAGE_ROWS`)."""
 
-    def __init__(self, object_list, per_page, *, count=None, starts=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(self, object_list, per_page, *, count=None, starts=None, rows=None, **kwargs):
         self.known_count = count
         self.starts = starts
+        self.rows = rows
+        super().__init__(object_list, per_page, **kwargs)
+
+    def _check_object_list_is_ordered(self):
+        # With `rows` the list may be built only when a page needs it (SimpleLazyObject).
+        if self.rows is None:
+            super()._check_object_list_is_ordered()
 
     @cached_property
     def count(self) -> int:
@@ -84,13 +92,17 @@ class BoundedPaginator(Paginator):
         (an index-only walk on PostgreSQL), the outer query reads the 20 rows. A list
         ordered by relevance is already bounded (RANK_CANDIDATES) and, nested once
         more, would get a poor plan: it is sliced as it is."""
-        query = self.object_list.query
-        if query.annotations or query.extra:
-            return super().page(number)
+        if self.rows is None:
+            query = self.object_list.query
+            if query.annotations or query.extra:
+                return super().page(number)
         number = self.validate_number(number)
+        if self.rows is not None and number == 1:
+            return self._get_page(self.rows(None), number, self)
         starts = self.starts() if self.starts is not None and number > 1 else ()
         if number <= len(starts):  # else (a count and starts of different moments) as below
-            rows = self.object_list.from_start(starts[number - 1])[: self.per_page]
+            start = starts[number - 1]
+            rows = self.rows(start) if self.rows is not None else self.object_list.from_start(start)[: self.per_page]
             return self._get_page(rows, number, self)
         bottom = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
@@ -129,8 +141,8 @@ class PaginatedMixin:
             query["page"] = str(beyond.last)
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
-    def paginate(self, queryset, count=None, starts=None):
-        paginator = BoundedPaginator(queryset, self.page_size, count=count, starts=starts)
+    def paginate(self, queryset, count=None, starts=None, rows=None):
+        paginator = BoundedPaginator(queryset, self.page_size, count=count, starts=starts, rows=rows)
         number = self.request.GET.get("page", "")
         # isdecimal: what int() reads ("²" is a digit it refuses); no int() of a thousand digits.
         if number.isdecimal() and (len(number) > 9 or int(number) > paginator.num_pages):
@@ -165,6 +177,18 @@ class HomeView(PublicCacheMixin, TemplateView):
         )
 
 
+def _column_page(columns, now, start):
+    """A page of the whole list of the columns `columns`: the first (`start` None) or
+    the one from `start` (ItemQuerySet.page_starts)."""
+    items = Item.objects.published(now).in_columns(columns).for_listing().order_by("-published_at", "-pk")
+    return (items.from_start(start) if start else items)[:PAGE_SIZE]
+
+
+# Compiled once per process and shape (how many columns, the first page or another):
+# building and compiling the QuerySet cost ~0.75 ms, more than PostgreSQL takes to run it.
+COLUMN_PAGE_ROWS = Precompiled(_column_page)
+
+
 class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
     """A column: path, responsible units, sub-columns and the items of its subtree."""
 
@@ -180,17 +204,29 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        subtree = Item.objects.published().in_column_tree(self.object)
+        now = timezone.now()
+        # Built when used: a page of the whole list reads its rows by a compiled statement
+        # (COLUMN_PAGE_ROWS) and its count, first pages' rows and dates once per generation.
+        subtree = SimpleLazyObject(lambda: Item.objects.published(now).in_column_tree(self.object))
         latest, first = fragment(f"column-dates:{self.object.pk}", lambda: publication_span(subtree))
-        filterset = ColumnItemFilter(request.GET or None, queryset=subtree.for_listing(), request=request)
-        items = filterset.qs if filterset.is_bound else filterset.queryset
-        # A filtered list is counted each time (its combinations are many), the whole list
-        # once per generation.
-        filtered = filters_chosen(filterset)
-        ordered = items.order_by("-published_at", "-pk")
+        if request.GET.keys() <= {"page"}:
+            # No filter chosen: its form only renders in a fragment kept per generation.
+            filterset = SimpleLazyObject(lambda: ColumnItemFilter(queryset=subtree.for_listing(), request=request))
+            items, filtered = SimpleLazyObject(lambda: subtree.for_listing()), False
+        else:
+            filterset = ColumnItemFilter(request.GET, queryset=subtree.for_listing(), request=request)
+            # A filtered list is counted each time (its combinations are many), the whole
+            # list once per generation.
+            items, filtered = filterset.qs, filters_chosen(filterset)
+        ordered = SimpleLazyObject(lambda: items.order_by("-published_at", "-pk"))
 
         def whole_list_starts():
             return fragment(f"column-starts:{self.object.pk}", lambda: ordered.page_starts(self.page_size, COUNT_LIMIT))
+
+        def whole_list_rows(start):
+            found, columns = directory(), column_subtree_ids(self.object.pk)
+            rows = COLUMN_PAGE_ROWS.rows(columns=columns, now=now, start=start)
+            return [item.from_directory(found) for item in rows]
 
         context = self.get_context_data(
             object=self.object,
@@ -206,6 +242,7 @@ class ColumnView(PublicCacheMixin, PaginatedMixin, DetailView):
                 ordered,
                 count=None if filtered else counted_per_generation(f"column-count:{self.object.pk}", items),
                 starts=None if filtered else whole_list_starts,
+                rows=None if filtered else whole_list_rows,
             ),
         )
         return self.render_to_response(context)

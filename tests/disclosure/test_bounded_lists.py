@@ -77,3 +77,27 @@ def test_pages_read_from_their_first_row_are_the_pages_counted_through(seed):
             assert [item.pk for item in keyset.page(number)] == [item.pk for item in offset.page(number)], (
                 per_page, number,
             )
+
+
+def test_a_columns_compiled_pages_are_the_pages_counted_through(client, seed):
+    """A column's whole list (no filter chosen) reads its pages by a compiled statement
+    (views.COLUMN_PAGE_ROWS) from each page's first row: the same rows as OFFSET pages,
+    items sharing a publication time and those of a sub-column included."""
+    from disclosure.models import Item, column_subtree_ids
+    from responsibility.models import Column
+
+    moment = timezone.now() - datetime.timedelta(days=1)
+    for number in range(45):
+        published_at = moment - datetime.timedelta(hours=number // 7)
+        publish("3-12-1" if number % 3 else "3-12", title=f"同时发布{number}", published_at=published_at)
+    column = Column.objects.get(slug="3-12")
+    items = Item.objects.published().in_columns(column_subtree_ids(column.pk)).order_by("-published_at", "-pk")
+    offset = views.BoundedPaginator(items, views.PAGE_SIZE)
+    assert offset.num_pages == 3
+    for number in offset.page_range:
+        page = text(client.get(column.get_absolute_url(), {"page": number}))
+        shown = [title for title in (item.title for item in Item.objects.all()) if f">{title}</a>" in page]
+        expected = [item.title for item in offset.page(number)]
+        assert sorted(shown) == sorted(expected)
+        places = [page.index(f">{title}</a>") for title in expected]
+        assert places == sorted(places)

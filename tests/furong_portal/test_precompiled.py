@@ -1,6 +1,9 @@
-"""A one-row read compiled once per process returns what its QuerySet returns."""
+"""A read compiled once per process and shape returns what its QuerySet returns."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from disclosure.models import Item
 from furong_portal.precompiled import Precompiled
@@ -32,3 +35,38 @@ def test_a_queryset_that_ignores_the_key_is_refused(seed):
 def test_a_queryset_joining_another_model_is_refused(seed):
     with pytest.raises(ValueError):
         Precompiled(lambda pk: Item.objects.filter(pk=pk).select_related("unit")).get(1)
+
+
+def test_rows_follow_every_argument_and_each_shape_compiles_once(seed, django_assert_num_queries):
+    moment = timezone.now() - datetime.timedelta(days=2)
+    hours = datetime.timedelta(hours=1)
+    items = [publish(title=f"第{number}号", published_at=moment - number * hours) for number in range(5)]
+    listing = Precompiled(
+        lambda ids, since, start: Item.objects.filter(pk__in=ids, published_at__gte=since)
+        .only("title", "published_at")
+        .order_by("-published_at", "-pk")
+        .filter(**({"published_at__lte": start[0], "pk__lte": start[1]} if start else {}))
+    )
+    ids = [item.pk for item in items]
+    for arguments in (
+        {"ids": ids, "since": moment - datetime.timedelta(hours=2), "start": None},
+        {"ids": ids[2:], "since": moment - datetime.timedelta(hours=9), "start": None},
+        {"ids": ids, "since": moment - datetime.timedelta(hours=9), "start": (moment, ids[3])},
+        {"ids": ids[1:4], "since": moment - datetime.timedelta(hours=1), "start": None},
+    ):
+        expected = list(listing.build(**arguments))
+        with django_assert_num_queries(1):
+            found = listing.rows(**arguments)
+        assert [(item.pk, item.title) for item in found] == [(item.pk, item.title) for item in expected]
+        assert found[0].get_deferred_fields() == expected[0].get_deferred_fields()
+    assert len(listing._compiled) == 3  # 5 ids or 3, with a start or without
+
+
+def test_an_argument_the_sql_does_not_use_is_refused(seed):
+    with pytest.raises(ValueError):
+        Precompiled(lambda pk, since: Item.objects.filter(pk=pk)).rows(pk=1, since=timezone.now())
+
+
+def test_only_integers_and_datetimes_can_vary(seed):
+    with pytest.raises(ValueError):
+        Precompiled(lambda title: Item.objects.filter(title=title)).rows(title="通知")
