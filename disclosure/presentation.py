@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -179,3 +180,48 @@ def result_snippets(items: Iterable, query: str) -> dict[int, str]:
         return {}
     bodies = Item.objects.filter(pk__in=ids).values_list("pk", "body")
     return {pk: excerpt(body, query) for pk, body in bodies}
+
+
+def pagination(page, page_range, query) -> SafeString:
+    """The page links of a list (`PaginatedMixin`'s `page_obj` and `page_range`), each
+    keeping the rest of the query string (`query`, the request's GET) as Django's
+    `{% querystring page=… %}` does: the page's value in its place, or added last.
+
+    Written in Python rather than as an included template: a dozen `{% querystring %}`
+    (each a deep copy of the query) made the links a tenth of a column page's time."""
+    if not page.has_other_pages():
+        return mark_safe("\n")
+    before, after, seen = [], [], False
+    for key, values in query.lists():
+        if key == "page":
+            seen = True
+            continue
+        pieces = [urlencode({key.encode(query.encoding): str(value).encode(query.encoding)}) for value in values]
+        (after if seen else before).extend(pieces)
+    head = html.escape("?" + "".join(piece + "&" for piece in before))
+    tail = html.escape("".join("&" + piece for piece in after))
+
+    def link(number) -> str:
+        return f"{head}page={number}{tail}"
+
+    previous = f'<li><a href="{link(page.number - 1)}" rel="prev">上一页</a></li>' if page.has_previous() else ""
+    following = f'<li><a href="{link(page.number + 1)}" rel="next">下一页</a></li>' if page.has_next() else ""
+    ellipsis = page.paginator.ELLIPSIS
+    numbers = []
+    for number in page_range:
+        if number == page.number:
+            shown = f'<li><span aria-current="page">{number}</span></li>\n      '
+        elif number == ellipsis:
+            shown = '<li><span class="gap">…</span></li>\n      '
+        else:
+            shown = f'<li><a href="{link(number)}" aria-label="第{number}页">{number}</a></li>'
+        numbers.append(f"\n      {shown}\n    ")
+    paginator = page.paginator
+    capped = "（更早的信息请按年份、机构筛选或检索）" if paginator.capped else ""
+    return mark_safe(
+        f'\n<nav class="pagination" aria-label="分页">\n  <ul>\n    {previous}\n    {"".join(numbers)}\n'
+        f"    {following}\n  </ul>\n"
+        f'  <p class="muted">共 {html.escape(paginator.count_text)} 条，'
+        f"第 {page.number}/{paginator.num_pages} 页{capped}</p>\n"
+        "</nav>\n\n"
+    )

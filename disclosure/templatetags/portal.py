@@ -82,3 +82,10 @@ def item_rows(items, show_meta=False, show_path=False, show_pin=False, query="",
 def column_path(column):
     """Links to `column` and the columns above it."""
     return presentation.column_path(column)
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context):
+    """`{% pagination %}`: the page links of the list in the context's `page_obj` and
+    `page_range` (presentation.pagination)."""
+    return presentation.pagination(context["page_obj"], context["page_range"], context["request"].GET)

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from disclosure.presentation import excerpt, file_kind, highlight, html_date, human_size, item_rows
+from disclosure.presentation import excerpt, file_kind, highlight, html_date, human_size, item_rows, pagination
 
 
 def test_sizes_use_one_unit_system():
@@ -69,3 +69,30 @@ def test_item_rows_show_badges_metadata_and_the_column_path(seed):
     assert f"区农业农村局 · 芙政发〔2020〕1号 · 索引号 {document.index_number} · 栏目：" in html
     assert html.count("</a> › <a") == 2 and '<a href="/columns/3-12-1/">扶贫信息</a></span>' in html
     assert "item-meta" not in item_rows([document]) and "置顶" not in item_rows([document], show_meta=True)
+
+
+def test_page_links_keep_the_query_as_djangos_querystring_tag_does():
+    from django.core.paginator import Paginator
+    from django.template import engines
+    from django.test import RequestFactory
+
+    from disclosure.views import BoundedPaginator
+
+    # The markup the {% include %} of the links rendered before they were written in Python.
+    template = engines["django"].from_string(
+        "{% if page_obj.has_other_pages %}{% for number in page_range %}"
+        '{% if number == page_obj.number %}[{{ number }}]{% elif number == page_obj.paginator.ELLIPSIS %}…'
+        '{% else %}<a href="{% querystring page=number %}">{% endif %}{% endfor %}{% endif %}'
+    )
+    paginator = BoundedPaginator(list(range(10_001)), 20, count=lambda limit: 10_001)
+    for query in ("", "page=7", "year=2024&page=7", "page=7&unit=3&q=a%26b<>'", "a=1&a=2&page=x&page=y&b="):
+        request = RequestFactory().get(f"/columns/3/?{query}")
+        page = Paginator.page(paginator, 7)
+        page_range = list(paginator.get_elided_page_range(7, on_each_side=3, on_ends=2))
+        links = pagination(page, page_range, request.GET)
+        expected = template.render({"page_obj": page, "page_range": page_range, "request": request}, request)
+        assert expected.count("<a href=") == 11  # 1–6 [7] 8–10 … 499 500
+        assert [part.split('"')[1] for part in expected.split("<a href=")[1:]] == [
+            part.split('"')[1] for part in links.split("<a href=")[1:] if "aria-label" in part
+        ]
+        assert "共 10,000+ 条，第 7/500 页（更早的信息" in links and '<span aria-current="page">7</span>' in links
