@@ -82,6 +82,11 @@ UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", "etag", "las
 # What a 304 repeats of the full answer (RFC 9110 15.4.5).
 NOT_MODIFIED_HEADERS = frozenset({"cache-control", "expires", "etag", "last-modified", "vary", "content-location"})
 NO_SCHEDULE = 0.0
+# gzip's fastest level: a column page (16.7 kB of HTML) in 79 µs instead of 161 µs at
+# level 6, for 9 % more bytes (4,563 instead of 4,183); a search page 105 µs instead of
+# 231 µs for 12 % more. Every page nobody asked for yet pays it; the bytes cost a hit
+# next to nothing.
+GZIP_LEVEL = 1
 
 
 def page_seconds() -> int:
@@ -410,7 +415,7 @@ def page_store(key: str, response, current: Generation, now: float) -> StoredPag
     page = StoredPage(
         status=response.status_code,
         headers=tuple(headers),
-        body=gzip.compress(content, compresslevel=6, mtime=0),
+        body=gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0),
         etag=etag,
         last_modified=last_modified,
         expires=expires,
