@@ -186,6 +186,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "disclosure.context_processors.site_identity",
+                "disclosure.context_processors.elder_mode",
             ],
         },
     },
