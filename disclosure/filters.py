@@ -59,6 +59,11 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The moment after `day` (the end of a range of days is exclusive)."""
+    return _start_of(day) + datetime.timedelta(days=1)
+
+
 def year_choices():
     return [(year, f"{year}年") for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
 
@@ -156,7 +161,7 @@ class ItemSearchFilter(django_filters.FilterSet):
         return queryset.filter(published_at__gte=_start_of(value))
 
     def filter_end(self, queryset, name, value):
-        return queryset.filter(published_at__lt=_start_of(value) + datetime.timedelta(days=1))
+        return queryset.filter(published_at__lt=_end_of(value))
 
     def filter_validity(self, queryset, name, value):
         queryset = queryset.normative()
@@ -180,25 +185,30 @@ class ItemSearchFilter(django_filters.FilterSet):
         """Where the keywords are narrowed by column and unit at most, the publication time
         from which to look first for the candidates of the ranking (search.rank_window)."""
         scope = self._term_scope()
-        if scope is None:
+        if scope is None or scope.pop("start") is not None or scope.pop("end") is not None:
             return None
         return rank_window(SearchQuery.parse(self.form.cleaned_data.get("q") or ""), **scope)
 
     def _term_scope(self) -> dict | None:
-        """The column subtree and unit the keywords are narrowed to, as the term counts
-        know them (kept per column and unit); None where another filter (dates, theme,
-        genre, validity) narrows the list."""
+        """The column subtree, unit and dates the keywords are narrowed to, as the term
+        counts know them (kept per column and unit, and per column and quarter); None
+        where another filter (theme, genre, validity) narrows the list."""
         data = self.form.cleaned_data
-        others = (name for name in self.filters if name not in ("q", "sort", "column", "unit"))
+        others = (name for name in self.filters if name not in ("q", "sort", "column", "unit", "start", "end"))
         if any(data.get(name) not in (None, "") for name in others):
             return None
-        column, unit = data.get("column"), data.get("unit")
-        return {"columns": column_subtree_ids(int(column)) if column else None, "unit": int(unit) if unit else None}
+        column, unit, start, end = data.get("column"), data.get("unit"), data.get("start"), data.get("end")
+        return {
+            "columns": column_subtree_ids(int(column)) if column else None,
+            "unit": int(unit) if unit else None,
+            "start": _start_of(start) if start else None,
+            "end": _end_of(end) if end else None,
+        }
 
     def match_count(self, limit: int) -> int | None:
-        """The number of matches up to `limit` + 1, known without reading them where the
-        keywords are narrowed by column and unit at most (search.term_match_count); None
-        otherwise."""
+        """The number of matches up to `limit` + 1, known without reading them all where the
+        keywords are narrowed by column, unit and dates at most (search.term_match_count);
+        None otherwise."""
         scope = self._term_scope()
         if scope is None:
             return None

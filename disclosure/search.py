@@ -25,6 +25,7 @@ import html
 import importlib
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ FTS_TABLE = "disclosure_item_fts"
 # Ordering by relevance ranks the newest this many matches (ItemQuerySet.by_relevance).
 RANK_CANDIDATES = 1000
 # Where the term counts' recount and trigger names live (as demo.py does for 0002).
-TERM_COUNTS_MIGRATION = "disclosure.migrations.0012_search_term_counts_by_column_and_unit"
+TERM_COUNTS_MIGRATION = "disclosure.migrations.0016_search_term_counts_by_quarter"
 
 
 def normalise(text: str) -> str:
@@ -191,11 +192,38 @@ def _in_scope(columns: list[int] | None, unit: int | None) -> tuple[str, list]:
     return sql, params
 
 
-def term_match_count(query: SearchQuery, now, limit: int, *, columns=None, unit=None) -> int | None:
+def _period_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(importlib.import_module(TERM_COUNTS_MIGRATION).PERIOD_ZONE)
+
+
+def period_start(moment: datetime.datetime) -> datetime.datetime:
+    """The start of the quarter holding `moment`, in the zone of the periods the term
+    counts keep (migration 0016: `date_trunc('quarter', published_at, PERIOD_ZONE)`)."""
+    local = moment.astimezone(_period_zone())
+    start = datetime.datetime(local.year, local.month - (local.month - 1) % 3, 1)
+    return start.replace(tzinfo=local.tzinfo)
+
+
+def _next_period(start: datetime.datetime) -> datetime.datetime:
+    return start.replace(year=start.year + start.month // 10, month=(start.month + 2) % 12 + 1)
+
+
+def whole_periods(start, end) -> tuple | None:
+    """The quarters that the dates [start, end) cover whole, as (first quarter's start,
+    last quarter's end), either None where the range is open on that side; None where it
+    covers no quarter whole."""
+    first = None if start is None else start if period_start(start) == start else _next_period(period_start(start))
+    last = None if end is None else period_start(end)
+    if first is not None and last is not None and first >= last:
+        return None
+    return first, last
+
+
+def term_match_count(query: SearchQuery, now, limit: int, *, columns=None, unit=None, start=None, end=None):
     """How many public items match `query`, up to `limit` + 1 ("more than the limit"),
     found without reading the matches; None where the term counts cannot tell (SQLite,
-    a phrase, several tokens that are not common enough). `columns` (a subtree's ids)
-    and `unit` narrow the count as the search's filters do.
+    a phrase, several tokens that are not common enough). `columns` (a subtree's ids),
+    `unit` and the dates [`start`, `end`) narrow the count as the search's filters do.
 
     `disclosure_search_term` counts the published items holding each token per column
     and unit, kept exact by triggers in the writing transaction (migrations 0010, 0012);
@@ -203,9 +231,11 @@ def term_match_count(query: SearchQuery, now, limit: int, *, columns=None, unit=
     its items in the scope minus its scheduled matches there (published, `published_at`
     still ahead: a few rows through the date index). For several tokens,
     |A ∩ B| ≥ |A| + |B| − |published| is a proof, not an estimate: above `limit` it
-    answers "more". One statement: one snapshot."""
+    answers "more". With dates, see `_dated_match_count`. One statement: one snapshot."""
     if connection.vendor != "postgresql" or not query or any(len(group) > 1 for group in query.groups):
         return None
+    if start is not None or end is not None:
+        return None if unit is not None else _dated_match_count(query, now, limit, columns, start, end)
     tokens = [group[0] for group in query.groups]
     scope, scope_params = _in_scope(columns, unit)
     with connection.cursor() as cursor:
@@ -220,6 +250,70 @@ def term_match_count(query: SearchQuery, now, limit: int, *, columns=None, unit=
     if len(tokens) == 1:
         return min(at_least, limit + 1)
     return limit + 1 if at_least > limit else None
+
+
+def _dated_match_count(query: SearchQuery, now, limit: int, columns, start, end) -> int | None:
+    """`term_match_count` for the dates [`start`, `end`) (either may be None), in the
+    whole collection or a column subtree.
+
+    `disclosure_search_term_period` (migration 0016) counts the same per column and
+    quarter: the quarters the dates cover whole are counted from it, and only the matches
+    at the edges (before the first whole quarter, after the last) are read, at most
+    `limit` + 1 each, and not at all once the whole quarters prove more than `limit`. A
+    single token is counted exactly; several tokens only proven "more" from the whole
+    quarters (else None: counted by reading). Dates that cover no quarter whole: None.
+    One statement: one snapshot."""
+    periods = whole_periods(start, end)
+    if periods is None:
+        return None
+    first, last = periods
+    tokens = [group[0] for group in query.groups]
+    scope, scope_params = _in_scope(columns, None)
+    matching = f"search_vector @@ {query.as_tsquery_sql()}"
+    quarters, quarter_params, whole, whole_params = "", [], "", []
+    if first is not None:
+        quarters, quarter_params = quarters + " AND period >= %s", [*quarter_params, first]
+        whole, whole_params = whole + " AND published_at >= %s", [*whole_params, first]
+    if last is not None:
+        quarters, quarter_params = quarters + " AND period < %s", [*quarter_params, last]
+        whole, whole_params = whole + " AND published_at < %s", [*whole_params, last]
+    counted = f"(SELECT COALESCE(sum(items), 0) FROM disclosure_search_term_period WHERE term = ANY(%s){quarters}{scope})"
+    params = [tokens, *quarter_params, *scope_params]
+    if len(tokens) > 1:
+        counted += (
+            f" - %s * (SELECT COALESCE(sum(items), 0) FROM disclosure_search_term_period"
+            f" WHERE term = ''{quarters}{scope})"
+        )
+        params += [len(tokens) - 1, *quarter_params, *scope_params]
+    counted += (
+        f" - (SELECT count(*) FROM disclosure_item WHERE state = 'published' AND published_at > %s{whole}"
+        f" AND {matching}{scope})"
+    )
+    params += [now, *whole_params, *scope_params]
+    edges = [(start, first)] if start is not None and start < first else []
+    edges += [(last, end)] if end is not None and last < end else []
+    if len(tokens) > 1 or not edges:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {counted}", params)
+            at_least = cursor.fetchone()[0]
+        if len(tokens) == 1:
+            return min(at_least, limit + 1)
+        return limit + 1 if at_least > limit else None
+    # Each edge read through whichever index its width and the token suit, bounded.
+    read = " UNION ALL ".join(
+        f"(SELECT 1 FROM disclosure_item WHERE state = 'published' AND published_at <= %s"
+        f" AND published_at >= %s AND published_at < %s AND {matching}{scope} LIMIT %s)"
+        for _ in edges
+    )
+    read_params = [value for low, high in edges for value in (now, low, high, *scope_params, limit + 1)]
+    with connection.cursor() as cursor:
+        # The edges' sub-select runs only in the ELSE branch (an InitPlan is run when first needed).
+        cursor.execute(
+            f"WITH whole AS MATERIALIZED (SELECT {counted} AS counted) SELECT least(counted + CASE WHEN counted > %s"
+            f" THEN 0 ELSE (SELECT count(*) FROM ({read}) AS edges) END, %s) FROM whole",
+            [*params, limit, *read_params, limit + 1],
+        )
+        return cursor.fetchone()[0]
 
 
 def rank_window(query: SearchQuery, *, columns=None, unit=None):

@@ -27,9 +27,25 @@ def analyze_items():
         cursor.execute("ANALYZE disclosure_item")
 
 
+def local(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+# Date ranges [start, end) in local time (UTC+8): whole quarters with a few hours at each
+# edge, a range that begins or ends on a quarter's UTC start, open ranges, none at all.
+DATE_RANGES = (
+    (None, None),
+    (local(2024, 1, 1), local(2025, 1, 1)),
+    (local(2023, 11, 15), local(2024, 8, 20)),
+    (datetime.datetime(2024, 4, 1, tzinfo=datetime.timezone.utc), datetime.datetime(2024, 10, 1, tzinfo=datetime.timezone.utc)),
+    (local(2024, 3, 1), None),
+    (None, local(2024, 7, 10)),
+)
+
+
 def assert_counts_exact(now=None):
     """Every token's count from the term counts equals the count of the matches read, in
-    the whole collection, in a column subtree and for a unit."""
+    the whole collection, in a column subtree and for a unit, over several date ranges."""
     from disclosure.models import column_subtree_ids
 
     now = now or timezone.now()
@@ -38,19 +54,39 @@ def assert_counts_exact(now=None):
     for token in TOKENS:
         query = SearchQuery.parse(token)
         for scope in scopes:
-            matches = Item.objects.published(now).search(token)
-            if "columns" in scope:
-                matches = matches.filter(column__in=scope["columns"])
-            if "unit" in scope:
-                matches = matches.filter(unit=scope["unit"])
-            assert term_match_count(query, now, 1000, **scope) == matches.count(), (token, scope)
+            for start, end in DATE_RANGES:
+                matches = Item.objects.published(now).search(token)
+                if "columns" in scope:
+                    matches = matches.filter(column__in=scope["columns"])
+                if "unit" in scope:
+                    matches = matches.filter(unit=scope["unit"])
+                if start:
+                    matches = matches.filter(published_at__gte=start)
+                if end:
+                    matches = matches.filter(published_at__lt=end)
+                known = term_match_count(query, now, 1000, start=start, end=end, **scope)
+                if "unit" in scope and (start or end):
+                    assert known is None  # not kept per unit and quarter: counted by reading
+                else:
+                    assert known == matches.count(), (token, scope, start, end)
+
+
+def publish_dated(*args, **fields):
+    """Items spread over 2023-2025 (a few hours either side of quarters' starts too)."""
+    return [
+        publish(*args, published_at=moment, **fields)
+        for moment in (local(2023, 12, 31, 20), local(2024, 1, 1, 3), local(2024, 5, 5), local(2024, 9, 30, 23),
+                       local(2024, 10, 1, 7), local(2025, 2, 1))
+    ]  # fmt: skip
 
 
 @postgresql_only
 def test_term_counts_follow_publication_edits_withdrawal_and_deletion(seed):
-    first = publish(title="关于扶贫资金的通知", body="<p>2024年的扶贫工作</p>")
-    second = publish(title="扶贫通知")
+    first = publish(title="关于扶贫资金的通知", body="<p>2024年的扶贫工作</p>", published_at=local(2024, 2, 1))
+    second = publish(title="扶贫通知", published_at=local(2024, 4, 1, 5))
     draft = publish(title="扶贫资金草稿", state=Item.State.DRAFT, published_at=None, index_number=None)
+    publish_dated(title="扶贫的通知")
+    publish_dated("3-1", "区财政局", title="资金通知")
     assert_counts_exact()
     first.title = "关于教育经费的说明"
     first.save()
@@ -66,6 +102,12 @@ def test_term_counts_follow_publication_edits_withdrawal_and_deletion(seed):
     assert_counts_exact()
     Item.objects.filter(pk=draft.pk).update(unit=public_unit("区财政局"))
     assert_counts_exact()
+    Item.objects.filter(pk=second.pk).update(state=Item.State.PUBLISHED, published_at=local(2024, 3, 31, 23))
+    assert_counts_exact()
+    Item.objects.filter(pk=first.pk).update(published_at=local(2024, 9, 1))  # another quarter, same column
+    assert_counts_exact()
+    Item.objects.filter(pk=first.pk).update(published_at=local(2024, 9, 2))  # the same quarter
+    assert_counts_exact()
     Item.objects.filter(pk=draft.pk).delete()
     assert_counts_exact()
 
@@ -73,7 +115,8 @@ def test_term_counts_follow_publication_edits_withdrawal_and_deletion(seed):
 @postgresql_only
 def test_term_counts_follow_bulk_writes_and_a_recount_agrees(seed):
     for number in range(6):
-        publish(title=f"扶贫通知第{number}号", body="<p>资金的使用</p>" if number % 2 else "")
+        publish(title=f"扶贫通知第{number}号", body="<p>资金的使用</p>" if number % 2 else "",
+                published_at=local(2024, 1 + 2 * number, 1))  # fmt: skip
     Item.objects.filter(title__contains="第1号").update(state=Item.State.WITHDRAWN, withdrawn_reason="撤", withdrawn_at=timezone.now())
     items = list(Item.objects.all())
     for item in items:
@@ -81,13 +124,22 @@ def test_term_counts_follow_bulk_writes_and_a_recount_agrees(seed):
     Item.objects.bulk_update(items, ["body"])
     search_index_update(items)
     assert_counts_exact()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT term, column_id, unit_id, items FROM disclosure_search_term WHERE items <> 0 ORDER BY 1, 2, 3")
-        maintained = cursor.fetchall()
+    Item.objects.filter(title__contains="第2号").update(published_at=local(2023, 6, 1))
+    assert_counts_exact()
+    maintained = term_count_rows()
+    assert maintained[1]  # counted per quarter too
     search_terms_recount()
+    assert term_count_rows() == maintained
+
+
+def term_count_rows():
     with connection.cursor() as cursor:
         cursor.execute("SELECT term, column_id, unit_id, items FROM disclosure_search_term WHERE items <> 0 ORDER BY 1, 2, 3")
-        assert cursor.fetchall() == maintained
+        by_pair = cursor.fetchall()
+        cursor.execute(
+            "SELECT term, period, column_id, items FROM disclosure_search_term_period WHERE items <> 0 ORDER BY 1, 2, 3"
+        )
+        return by_pair, cursor.fetchall()
 
 
 @postgresql_only
@@ -95,9 +147,13 @@ def test_a_scheduled_publication_is_counted_only_once_it_is_due(seed):
     now = timezone.now()
     publish(title="扶贫通知")
     publish(title="扶贫公告", published_at=now + datetime.timedelta(hours=2))
+    publish(title="扶贫公报", published_at=now + datetime.timedelta(days=200))  # a later quarter
     assert term_match_count(SearchQuery.parse("扶贫"), now, 10) == 1
     assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3), 10) == 2
     assert term_match_count(SearchQuery.parse("扶贫"), now + datetime.timedelta(hours=3), 1) == 2  # "1+"
+    year_ago, in_a_year = now - datetime.timedelta(days=366), now + datetime.timedelta(days=366)
+    assert term_match_count(SearchQuery.parse("扶贫"), now, 10, start=year_ago, end=in_a_year) == 1
+    assert term_match_count(SearchQuery.parse("扶贫"), now, 10, start=year_ago) == 1
     assert_counts_exact(now)
 
 
@@ -114,6 +170,10 @@ def test_several_common_tokens_are_proven_more_than_the_limit_or_counted(seed):
     assert term_match_count(query, now, 4) == 5  # "more than 4"
     assert term_match_count(query, now, 5) is None  # the bound proves no more than 5: counted by reading
     assert term_match_count(SearchQuery.parse("扶贫资金"), now, 3) is None  # a phrase
+    # Over dates, from the whole quarters alone (the items are a day old).
+    whole = {"start": now - datetime.timedelta(days=400), "end": now + datetime.timedelta(days=400)}
+    assert term_match_count(query, now, 4, **whole) == 5
+    assert term_match_count(query, now, 5, **whole) is None
 
 
 def test_counts_from_term_counts_only_for_one_token_narrowed_by_column_and_unit_at_most(seed):
@@ -131,11 +191,15 @@ def test_counts_from_term_counts_only_for_one_token_narrowed_by_column_and_unit_
 
     assert known({"q": "扶贫"}) == expected and known({"q": "扶贫", "sort": "date"}) == expected
     assert known({"q": "扶贫 资金"}) is None and known({"q": "扶贫资金"}) is None  # several tokens, a phrase
-    assert known({"q": "扶贫", "theme": "civil"}) is None and known({"q": "扶贫", "start": "2020-01-01"}) is None
+    assert known({"q": "扶贫", "theme": "civil"}) is None
+    assert known({"q": "扶贫", "start": "2020-01-01"}) == expected
     subtree, other_unit = str(column("3-12").pk), str(public_unit("区财政局").pk)
     assert known({"q": "扶贫", "column": subtree}) == in_subtree
     assert known({"q": "扶贫", "column": subtree, "unit": other_unit}) == (0 if in_subtree else None)
-    assert known({"q": "扶贫", "column": subtree, "end": "2030-01-01"}) is None  # dates: not counted per day
+    assert known({"q": "扶贫", "column": subtree, "end": "2030-01-01"}) == in_subtree
+    assert known({"q": "扶贫", "unit": other_unit, "end": "2030-01-01"}) is None  # no counts per unit and quarter
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    assert known({"q": "扶贫", "start": yesterday, "end": yesterday}) is None  # no quarter whole: counted by reading
 
 
 def test_search_heading_counts_exactly_and_up_to_the_limit(client, seed, monkeypatch):
@@ -225,6 +289,28 @@ def test_truncating_the_items_clears_the_term_counts(seed):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
         cursor.execute("TRUNCATE disclosure_item CASCADE")
-        cursor.execute("SELECT count(*) FROM disclosure_search_term")
+        cursor.execute("SELECT (SELECT count(*) FROM disclosure_search_term) + (SELECT count(*) FROM disclosure_search_term_period)")
         assert cursor.fetchone()[0] == 0
     assert term_match_count(SearchQuery.parse("扶贫"), timezone.now(), 10) == 0
+
+
+@postgresql_only
+def test_the_quarters_computed_in_python_are_those_the_trigger_counts_in(db):
+    migration = __import__(search.TERM_COUNTS_MIGRATION, fromlist=["PERIOD"])
+    moments = [
+        datetime.datetime(year, month, day, hour, tzinfo=datetime.timezone.utc)
+        for year in (1987, 1990, 2024) for month in (1, 3, 4, 6, 7, 9, 10, 12) for day in (1, 30) for hour in (0, 15, 16)
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for moment in moments:
+            cursor.execute("SELECT " + migration.PERIOD.format(published_at="%s"), [moment])
+            assert cursor.fetchone()[0] == search.period_start(moment), moment
+
+
+def test_a_range_of_days_covers_the_quarters_between_its_edges():
+    first, last = search.whole_periods(local(2023, 1, 1), local(2024, 7, 1))
+    assert (first, last) == (local(2023, 1, 1), local(2024, 7, 1))
+    assert search.whole_periods(local(2023, 1, 2), local(2024, 6, 30)) == (local(2023, 4, 1), local(2024, 4, 1))
+    assert search.whole_periods(local(2023, 10, 2), None) == (local(2024, 1, 1), None)
+    assert search.whole_periods(None, local(2023, 12, 31)) == (None, local(2023, 10, 1))
+    assert search.whole_periods(local(2023, 1, 2), local(2023, 6, 30)) is None
