@@ -49,6 +49,7 @@ def parse_args():
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15, help="runs of each query (after one warm-up)")
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument("--per-query", action="store_true", help="also each query's p50 and its statements' ms")
     return parser.parse_args()
 
 
@@ -170,9 +171,10 @@ def shapes() -> dict[str, list[dict]]:
     }
 
 
-def measure(repeat: int) -> None:
+def measure(repeat: int, per_query: bool = False) -> None:
     from django.db import connection
     from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
 
     from disclosure.views import SearchView
 
@@ -181,24 +183,34 @@ def measure(repeat: int) -> None:
           f"{repeat} runs per query after one warm-up, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print("| query shape | queries | p50 ms | p95 ms | max ms | results shown as |")
     print("|---|---:|---:|---:|---:|---|")
+    details = []
     for label, params_list in shapes().items():
         timings, counts = [], []
         for params in params_list:
             request = factory.get("/search/", params)
             SearchView.as_view()(request).render()
+            own = []
             for _ in range(repeat):
                 started = time.perf_counter()
                 response = SearchView.as_view()(factory.get("/search/", params))
                 context = response.context_data
                 list(context["items"])
                 counts.append(result_count_text(context))
-                timings.append((time.perf_counter() - started) * 1000)
+                own.append((time.perf_counter() - started) * 1000)
+            timings.extend(own)
+            if per_query:
+                with CaptureQueriesContext(connection) as statements:
+                    list(SearchView.as_view()(factory.get("/search/", params)).context_data["items"])
+                each = " + ".join(f"{float(statement['time']) * 1000:.0f}" for statement in statements)
+                details.append(f"{params}: p50 {statistics.median(own):.1f} ms; statements {each} ms")
         timings.sort()
         p95 = statistics.quantiles(timings, n=100)[94]
         print(
             f"| {label} | {len(params_list)} | {statistics.median(timings):.1f} | {p95:.1f} | {timings[-1]:.1f} "
             f"| {', '.join(sorted(set(counts)))[:60]} |"
         )
+    for line in details:
+        print(line)
 
 
 def result_count_text(context) -> str:
@@ -211,7 +223,7 @@ def main():
     setup(args.database_url)
     fill(args.items)
     if not args.fill_only:
-        measure(args.repeat)
+        measure(args.repeat, args.per_query)
 
 
 if __name__ == "__main__":
