@@ -2,6 +2,7 @@
 EXPLAIN proving that a two-character query is answered from the index."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -255,7 +256,7 @@ def test_every_search_shape_and_its_bounded_count_use_an_index(seed, shape):
             cursor.execute("EXPLAIN " + query["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Seq Scan" not in plan and term_table in plan, plan
-        assert "Index Cond: (published_at >" in plan or "item_state_published" in plan, plan
+        assert re.search(r"Index Cond: \(+published_at >", plan) or "item_state_published" in plan, plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the date window of the ranking is for PostgreSQL")
