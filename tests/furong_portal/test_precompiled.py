@@ -70,3 +70,25 @@ def test_an_argument_the_sql_does_not_use_is_refused(seed):
 def test_only_integers_and_datetimes_can_vary(seed):
     with pytest.raises(ValueError):
         Precompiled(lambda title: Item.objects.filter(title=title)).rows(title="通知")
+
+
+def test_instances_are_those_djangos_iterator_builds_and_init_receivers_still_run(seed):
+    from django.db.models.signals import post_init
+
+    item = publish(title="一条信息")
+    listing = Precompiled(lambda pk: Item.objects.filter(pk=pk).only("title", "column", "published_at"))
+    found, expected = listing.get(item.pk), Item.objects.only("title", "column", "published_at").get(pk=item.pk)
+    assert {k: v for k, v in found.__dict__.items() if k != "_state"} == {
+        k: v for k, v in expected.__dict__.items() if k != "_state"
+    }
+    assert (found._state.adding, found._state.db) == (False, "default")
+    built = []
+
+    def receiver(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(receiver, sender=Item)
+    try:
+        assert listing.get(item.pk) is built[0]  # through Model.__init__, as from_db
+    finally:
+        post_init.disconnect(receiver, sender=Item)
