@@ -32,6 +32,32 @@ def test_public_pages_forbid_every_script_and_foreign_source(client, seed):
     assert "unsafe-inline" not in client.get(reverse("disclosure:search"))["Content-Security-Policy"]
 
 
+def test_the_public_policy_built_once_is_the_one_django_csp_builds(seed):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from furong_portal.csp import PortalCSPMiddleware
+
+    ours, theirs = PortalCSPMiddleware(HttpResponse), CSPMiddleware(HttpResponse)
+    for path in ("/", "/items/1/", "/search/?q=公开", "/admin/", "/api/v1/docs"):
+        answers = []
+        for middleware in (ours, ours, theirs):
+            request = RequestFactory().get(path)
+            middleware.process_request(request)
+            answers.append(middleware.process_response(request, HttpResponse()).get("Content-Security-Policy"))
+        assert answers[0] == answers[1]
+        assert answers[0] == answers[2] or path.startswith(("/admin/", "/api/"))  # the admin's own policy
+    asked = []
+    for middleware in (ours, theirs):  # a page that asked for a nonce goes the whole way
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        str(request.csp_nonce)
+        response = HttpResponse()
+        response._csp_update = {"style-src": ["https://example.org"]}
+        asked.append(middleware.process_response(request, response)["Content-Security-Policy"])
+    assert asked[0] == asked[1] and "https://example.org" in asked[0]
+
+
 def test_the_admin_may_run_its_own_scripts_only(client, seed):
     client.force_login(district_officer())
     directives = policy(client.get(reverse("admin:index")))
