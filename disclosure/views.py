@@ -296,6 +296,15 @@ ITEM_PAGE_ROW = Precompiled(
 )
 
 
+# The items an item's page names (ItemQuerySet.linked_to), compiled once per process
+# and shape (whether the item names a successor, a document it interprets).
+ITEM_PAGE_LINKED = Precompiled(
+    lambda now, pk, successor, interprets: Item.objects.published(now)
+    .linked_to(Item(pk=pk, successor_id=successor, interprets_id=interprets))
+    .only("pk", "title", "doc_number", "published_at", "updated_at", "interprets_id", "successor_id")
+)
+
+
 class ItemView(PublicCacheMixin, DetailView):
     """An item with its statutory metadata; a withdrawn item answers 410 with a notice."""
 
@@ -318,8 +327,9 @@ class ItemView(PublicCacheMixin, DetailView):
         # One query for the linked items, none for the lists that are empty.
         linked = []
         if item.successor_id or item.interprets_id or item.is_linked:
-            fields = ("pk", "title", "doc_number", "published_at", "updated_at", "interprets_id", "successor_id")
-            linked = list(Item.objects.published(now).linked_to(item).only(*fields))
+            linked = ITEM_PAGE_LINKED.rows(
+                now=now, pk=item.pk, successor=item.successor_id, interprets=item.interprets_id
+            )
         # The page shows the linked documents too, so it changes when any of them does.
         last_modified = int(max(other.updated_at for other in (item, *linked)).timestamp())
         response = get_conditional_response(request, last_modified=last_modified)
