@@ -135,13 +135,20 @@ class Precompiled:
             fields=fields,
             annotations=dict(compiler.annotation_col_map),
             converters=compiler.get_converters([expression for expression, _, _ in compiler.select]),
-            plain=all(type(getattr(queryset.model, name, None)) in PLAIN_ATTRIBUTES for name in fields),
+            plain=_plain(queryset.model, fields),
         )
         return compiled
 
 
 # Descriptors whose value Model.__init__ stores in the instance's __dict__ and nothing else.
 PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _plain(model, fields: tuple[str, ...]) -> bool:
+    """Whether Model.from_db would only store `fields` in a new instance: the model keeps
+    Django's own __init__ and from_db, and each column's descriptor only stores its value."""
+    own = model.__init__ is models.Model.__init__ and model.from_db.__func__ is models.Model.from_db.__func__
+    return own and all(type(getattr(model, name, None)) in PLAIN_ATTRIBUTES for name in fields)
 
 
 def _signalled(model) -> bool:
@@ -151,8 +158,8 @@ def _signalled(model) -> bool:
 def _instance(model, using: str, fields: tuple[str, ...], row) -> models.Model:
     """What `model.from_db(using, fields, row)` returns, built without Model.__init__
     (~7 µs an instance, more than the rest of a list row's work): the selected columns
-    set, the others deferred. Only for columns `PLAIN_ATTRIBUTES` describe and models
-    without pre_init or post_init receivers, whose __init__ does nothing else."""
+    set, the others deferred. Only where `_plain` holds and the model has no pre_init or
+    post_init receivers: there __init__ does nothing else."""
     instance = model.__new__(model)
     state = instance._state = ModelState()
     state.adding, state.db = False, using
