@@ -182,12 +182,14 @@ class ItemSearchFilter(django_filters.FilterSet):
         return queryset.order_by("-published_at", "-pk")
 
     def rank_window(self):
-        """Where the keywords are narrowed by column and unit at most, the publication time
-        from which to look first for the candidates of the ranking (search.rank_window)."""
+        """Where the keywords are narrowed by column and unit at most (no dates), the
+        publication time from which to look first for the candidates of the ranking
+        (search.rank_window)."""
         scope = self._term_scope()
-        if scope is None or scope.pop("start") is not None or scope.pop("end") is not None:
+        if scope is None or scope["start"] or scope["end"]:
             return None
-        return rank_window(SearchQuery.parse(self.form.cleaned_data.get("q") or ""), **scope)
+        query = SearchQuery.parse(self.form.cleaned_data.get("q") or "")
+        return rank_window(query, columns=scope["columns"], unit=scope["unit"])
 
     def _term_scope(self) -> dict | None:
         """The column subtree, unit and dates the keywords are narrowed to, as the term

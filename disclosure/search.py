@@ -259,15 +259,31 @@ def _dated_match_count(query: SearchQuery, now, limit: int, columns, start, end)
     `disclosure_search_term_period` (migration 0016) counts the same per column and
     quarter: the quarters the dates cover whole are counted from it, and only the matches
     at the edges (before the first whole quarter, after the last) are read, at most
-    `limit` + 1 each, and not at all once the whole quarters prove more than `limit`. A
-    single token is counted exactly; several tokens only proven "more" from the whole
-    quarters (else None: counted by reading). Dates that cover no quarter whole: None.
-    One statement: one snapshot."""
+    `limit` + 1 in all, and not at all once the quarters prove more than `limit`. Where
+    an edge is the larger part of its quarter, a single token's count takes the whole
+    quarter and subtracts the matches of the smaller part outside the dates instead
+    (read exactly): an edge reads at most half a quarter. A single token is counted
+    exactly; several tokens only proven "more" from the whole quarters (else None:
+    counted by reading). Dates that cover no quarter whole: None. One statement: one
+    snapshot."""
     periods = whole_periods(start, end)
     if periods is None:
         return None
     first, last = periods
     tokens = [group[0] for group in query.groups]
+    edges, outside = [], []  # spans read: within the dates (bounded), outside them (subtracted)
+    if start is not None and start < first:
+        quarter = period_start(start)
+        if len(tokens) == 1 and start - quarter < first - start:
+            first, outside = quarter, [*outside, (quarter, start)]
+        else:
+            edges.append((start, first))
+    if end is not None and last < end:
+        quarter_end = _next_period(last)
+        if len(tokens) == 1 and quarter_end - end < end - last:
+            last, outside = quarter_end, [*outside, (end, quarter_end)]
+        else:
+            edges.append((last, end))
     scope, scope_params = _in_scope(columns, None)
     matching = f"search_vector @@ {query.as_tsquery_sql()}"
     quarters, quarter_params, whole, whole_params = "", [], "", []
@@ -290,8 +306,9 @@ def _dated_match_count(query: SearchQuery, now, limit: int, columns, start, end)
         f" AND {matching}{scope})"
     )
     params += [now, *whole_params, *scope_params]
-    edges = [(start, first)] if start is not None and start < first else []
-    edges += [(last, end)] if end is not None and last < end else []
+    if outside:
+        counted += f" - (SELECT count(*) FROM ({_matches_within(outside, matching, scope)}) AS outside)"
+        params += [now, *(bound for span in outside for bound in span), *scope_params]
     if len(tokens) > 1 or not edges:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {counted}", params)
@@ -299,12 +316,7 @@ def _dated_match_count(query: SearchQuery, now, limit: int, columns, start, end)
         if len(tokens) == 1:
             return min(at_least, limit + 1)
         return limit + 1 if at_least > limit else None
-    # Both edges in one read (the token's index entries read once), bounded.
-    spans = " OR ".join("(published_at >= %s AND published_at < %s)" for _ in edges)
-    read = (
-        f"SELECT 1 FROM disclosure_item WHERE state = 'published' AND published_at <= %s AND ({spans})"
-        f" AND {matching}{scope} LIMIT %s"
-    )
+    read = _matches_within(edges, matching, scope) + " LIMIT %s"
     read_params = [now, *(bound for edge in edges for bound in edge), *scope_params, limit + 1]
     with connection.cursor() as cursor:
         # The edges' sub-select runs only in the ELSE branch (an InitPlan is run when first needed).
@@ -314,6 +326,16 @@ def _dated_match_count(query: SearchQuery, now, limit: int, columns, start, end)
             [*params, limit, *read_params, limit + 1],
         )
         return cursor.fetchone()[0]
+
+
+def _matches_within(spans: list, matching: str, scope: str) -> str:
+    """The public matches published within any of `spans`, in one read (the token's index
+    entries read once); its parameters: now, each span's bounds, the scope's."""
+    within = " OR ".join("(published_at >= %s AND published_at < %s)" for _ in spans)
+    return (
+        f"SELECT 1 FROM disclosure_item WHERE state = 'published' AND published_at <= %s AND ({within})"
+        f" AND {matching}{scope}"
+    )
 
 
 def rank_window(query: SearchQuery, *, columns=None, unit=None):
