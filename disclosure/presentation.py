@@ -122,6 +122,44 @@ def item_rows(items: Iterable[Item], *, show_meta=False, show_path=False, show_p
     return mark_safe("".join(rows))
 
 
+def item_metadata(item: Item) -> SafeString:
+    """The item page's table of statutory metadata (索引号, 主题分类, 发布机构, 成文日期, 文号,
+    发布日期, 有效性 or 公开方式, 体裁, 关键词), every text escaped. Written in Python rather
+    than in the template: its two dozen lookups and filters were half of the item page's
+    own rendering (~0.13 ms)."""
+
+    def text(value) -> str:
+        return html.escape(str(value))
+
+    def day(value) -> str:  # Django's date:"Y-m-d" of a date
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if value else ""
+
+    published = html_date(item.published_at)
+    if item.is_normative:
+        since = f' <span class="muted">（自 {day(item.validity_since)}）</span>' if item.validity_since else ""
+        validity = (
+            f'<th scope="row">有效性</th><td><span class="badge badge-{text(item.validity)}">'
+            f"{text(item.get_validity_display())}</span>{since}</td>"
+        )
+    else:
+        validity = '<th scope="row">公开方式</th><td>主动公开</td>'
+    keywords = (
+        f'<tr><th scope="row">关键词</th><td colspan="3">{text(item.keywords)}</td></tr>' if item.keywords else ""
+    )
+    return mark_safe(
+        '<div class="table-scroll">\n  <table class="meta-table">\n'
+        '    <caption class="visually-hidden">信息元数据</caption>\n    <tbody>\n'
+        f'      <tr><th scope="row">索引号</th><td>{text(item.index_number)}</td>'
+        f'<th scope="row">主题分类</th><td>{text(item.get_theme_display())}</td></tr>\n'
+        f'      <tr><th scope="row">发布机构</th><td><a href="{text(item.unit.get_absolute_url())}">'
+        f'{text(item.unit.name)}</a></td><th scope="row">成文日期</th><td>{day(item.written_on) or "—"}</td></tr>\n'
+        f'      <tr><th scope="row">文号</th><td>{text(item.doc_number) if item.doc_number else "—"}</td>'
+        f'<th scope="row">发布日期</th><td><time datetime="{published}">{published}</time></td></tr>\n'
+        f'      <tr>{validity}<th scope="row">体裁</th><td>{text(item.get_genre_display())}</td></tr>\n'
+        f"      {keywords}\n    </tbody>\n  </table>\n  </div>"
+    )
+
+
 def column_path(column) -> SafeString:
     """Links to the column and the columns above it (the tree has three levels), the
     top first; kept per generation of public content (its `reverse()`s)."""

@@ -89,3 +89,9 @@ def pagination(context):
     """`{% pagination %}`: the page links of the list in the context's `page_obj` and
     `page_range` (presentation.pagination)."""
     return presentation.pagination(context["page_obj"], context["page_range"], context["request"].GET)
+
+
+@register.simple_tag
+def item_metadata(item):
+    """`{% item_metadata item %}`: the item page's table of metadata (presentation.item_metadata)."""
+    return presentation.item_metadata(item)

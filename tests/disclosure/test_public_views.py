@@ -132,6 +132,20 @@ def test_item_page_shows_metadata_in_the_statutory_order(client, seed):
     assert page.count("<h1") == 1
 
 
+def test_item_metadata_escapes_every_text_and_marks_what_is_missing(client, seed):
+    item = publish(title="无文号的通知", doc_number="", written_on=None, keywords='<script>"关键词"</script>')
+    page = text(client.get(item.get_absolute_url()))
+    assert '<th scope="row">文号</th><td>—</td>' in page and '<th scope="row">成文日期</th><td>—</td>' in page
+    assert "&lt;script&gt;&quot;关键词&quot;&lt;/script&gt;" in page and "<script>" not in page
+    assert '<th scope="row">公开方式</th><td>主动公开</td>' in page
+    normative = publish(
+        "3-1", "区司法局", title="规范性文件", is_normative=True, validity=Item.Validity.EXPIRED,
+        validity_since=datetime.date(2025, 1, 2),
+    )  # fmt: skip
+    page = text(client.get(normative.get_absolute_url()))
+    assert '<span class="badge badge-expired">失效</span> <span class="muted">（自 2025-01-02）</span>' in page
+
+
 def test_repealed_document_stays_readable_marked_and_links_its_successor(client, seed):
     successor = publish("3-1", "区司法局", title="新办法", is_normative=True, validity=Item.Validity.VALID)
     old = publish(
