@@ -349,6 +349,8 @@ class AuditEvent(models.Model):
         TOPIC_CHANGED = "topic_changed", "修改专栏"
         CONSULTATION_PUBLISHED = "consult_published", "发布意见征集"
         FEEDBACK_PUBLISHED = "feedback_published", "发布意见采纳情况反馈"
+        PLAN_IMPORTED = "plan_imported", "导入工作要点"
+        TABLE_IMPORTED = "table_imported", "导入修订的责任分解表"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"

@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
+from furong_portal.pagecache import public_pages_changed
+
+from .audit import Action, audit_record
 from .documents import printed_line_clean
 from .models import Column
 from .services import NameChoice, column_duties_replace, party_resolve, printed_name_register, responsibility_text_split
@@ -173,8 +176,11 @@ def table_diff(nodes: list[TableNode], *, choices: dict[str, NameChoice] | None 
 
 
 @transaction.atomic
-def table_apply(*, nodes: list[TableNode], choices: dict[str, NameChoice] | None = None, reason: str = "") -> TableDiff:
-    """Write the table's differences from the tree. Returns the diff it applied."""
+def table_apply(
+    *, nodes: list[TableNode], choices: dict[str, NameChoice] | None = None, reason: str = "", actor=None, request=None
+) -> TableDiff:
+    """Write the table's differences from the tree, all or nothing, and record them in
+    the audit log (`actor`: who confirmed them). Returns the diff it applied."""
     choices = choices or {}
     diff = table_diff(nodes, choices=choices)
     if diff.unresolved:
@@ -203,7 +209,15 @@ def table_apply(*, nodes: list[TableNode], choices: dict[str, NameChoice] | None
         column.save()
         paths[node.path] = column
         column_duties_replace(column=column, responsibility_text=node.responsibility_text)
+    removed = [str(column) for column in diff.removed]
     for column in sorted(diff.removed, key=lambda column: -column.level):
         column.duties.all().delete()
         column.delete()
+    audit_record(
+        action=Action.TABLE_IMPORTED, actor=actor, target="平台内容保障责任分解表", request=request,
+        detail={"reason": reason, "added": [node.title for node in diff.added], "removed": removed,
+                "changed": [str(change.column) for change in diff.changed], "kept": [str(column) for column, _ in diff.kept]},
+    )  # fmt: skip
+    # A title or note changed, or a column gone, shows on the public pages without any duty rebuilt.
+    public_pages_changed()
     return diff

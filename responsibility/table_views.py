@@ -41,7 +41,10 @@ def column_table_import_view(model_admin, request):
     choices = form.cleaned_data["choices"] if form.is_valid() else {}
     if step == "confirm" and form.is_valid():
         try:
-            applied = table_apply(nodes=nodes, choices=choices, reason=f"导入修订的责任分解表（{request.user.get_username()}）")
+            applied = table_apply(
+                nodes=nodes, choices=choices, reason=f"导入修订的责任分解表（{request.user.get_username()}）",
+                actor=request.user, request=request,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -58,7 +58,10 @@ class PlanImportView(OfficeOnlyMixin, AdminPageMixin, TemplateView):
         choices = form.cleaned_data["choices"] if form.is_valid() else {}
         if confirm and form.is_valid():
             try:
-                result = plan_import(text=form.cleaned_data["text"], choices=choices, source=self.request.user.get_username())
+                result = plan_import(
+                    text=form.cleaned_data["text"], choices=choices, source=self.request.user.get_username(),
+                    actor=self.request.user, request=self.request,
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -15,6 +15,8 @@ from datetime import date
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from furong_portal.pagecache import public_pages_changed
+from responsibility.audit import Action, audit_record
 from responsibility.models import Collective, Unit
 from responsibility.services import NameChoice, party_resolve, printed_name_register
 
@@ -143,9 +145,13 @@ class PlanImport:
 
 
 @transaction.atomic
-def plan_import(*, text: str, choices: dict[str, NameChoice] | None = None, source: str = "") -> PlanImport:
+def plan_import(
+    *, text: str, choices: dict[str, NameChoice] | None = None, source: str = "", actor=None, request=None
+) -> PlanImport:
     """Write the plan `text` describes, with its points, their units and their tasks,
-    all or nothing. Unknown names must each have a choice."""
+    all or nothing, and record it in the audit log (`actor`: who confirmed it in the
+    back office; None for the command line, named by `source`). Unknown names must
+    each have a choice."""
     choices = choices or {}
     preview = plan_preview(text=text, choices=choices)
     if preview.errors:
@@ -172,4 +178,11 @@ def plan_import(*, text: str, choices: dict[str, NameChoice] | None = None, sour
             point.save()
             if parsed_point.units_clause:
                 work_point_parties_replace(work_point=point, units_clause=parsed_point.units_clause)
-    return PlanImport(plan=plan, tasks=plan_tasks_sync(plan=plan), registered=registered)
+    tasks = plan_tasks_sync(plan=plan)
+    audit_record(
+        action=Action.PLAN_IMPORTED, actor=actor, target=plan, request=request,
+        detail={"source": source, "points": sum(len(section.points) for section in parsed.sections),
+                "tasks_created": tasks.created, "names_registered": registered},
+    )  # fmt: skip
+    public_pages_changed()  # the year's public work points
+    return PlanImport(plan=plan, tasks=tasks, registered=registered)

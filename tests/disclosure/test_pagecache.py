@@ -255,6 +255,17 @@ def test_rebuilding_a_columns_duties_shows_the_new_units(client, seed, committed
     assert "区发展改革局" in page(client, url)
 
 
+def test_a_revised_table_renaming_a_column_shows_the_new_title(client, seed, committed):
+    from responsibility.table_import import table_apply, table_text_parse
+    from tests.responsibility.test_table_import import seed_table_lines
+
+    url = reverse("disclosure:column", args=("3-4",))
+    assert "统计数据" not in page(client, url)
+    lines = [line.replace("统计信息", "统计数据") for line in seed_table_lines()]  # the title alone, no duty
+    committed(lambda: table_apply(nodes=table_text_parse(lines)))
+    assert "统计数据" in page(client, url)
+
+
 def test_importing_columns_shows_the_new_duties(client, seed, committed):
     from responsibility.resources import ColumnResource
     from tests.responsibility.test_resources import column_dataset

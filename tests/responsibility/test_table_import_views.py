@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR
-from responsibility.models import Column, StaffProfile, Unit
+from responsibility.models import AuditEvent, Column, StaffProfile, Unit
 from tests.factories import UserFactory
 from tests.responsibility.test_documents import docx_upload
 from tests.responsibility.test_table_import import revised_table_lines, seed_table_lines
@@ -51,6 +51,9 @@ def test_revised_docx_shows_differences_then_applies_them(office_client):
     assert response.status_code == 302
     assert Column.objects.filter(title="住房保障").exists() and not Column.objects.filter(title="房屋征收").exists()
     assert Unit.objects.get(pk=statistics.pk).name == "区统计调查中心"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.TABLE_IMPORTED)
+    assert event.actor.username == "gkb" and event.outcome == "success"
+    assert event.detail["added"] == ["住房保障"] and sorted(event.detail["removed"]) == ["房屋征收", "机关简介"]
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from responsibility.access import ROLE_REVIEWER
-from responsibility.models import Alias, Collective, Unit
-from tasks.models import PlanDocument
+from responsibility.models import Alias, AuditEvent, Collective, Unit
+from tasks.models import PlanDocument, Task, WorkPoint
 from tests.responsibility.test_documents import docx_upload
 from tests.tasks.plan_editions import edition_2021
 
@@ -76,6 +76,16 @@ def test_confirm_writes_the_plan_and_registers_the_names(office_client):
     assert Alias.objects.get(name="区直各相关单位").collective.name == "区直各有关单位"
     dashboard = office_client.get(response["Location"]).content.decode()
     assert "已导入" in dashboard and "已登记名称：区数据资源局、区直各相关单位" in dashboard
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PLAN_IMPORTED)
+    assert (event.actor, event.target_id, event.outcome) == (response.wsgi_request.user, str(plan.pk), "success")
+    assert event.detail["points"] == WorkPoint.objects.filter(section__document=plan).count() > 0
+    assert event.detail["tasks_created"] == Task.objects.filter(work_point__section__document=plan).count() > 0
+    assert event.detail["names_registered"] == ["区数据资源局", "区直各相关单位"]
+
+
+def test_a_refused_confirmation_leaves_no_audit_record(office_client):
+    office_client.post(URL, {"text": edition_2021(), "step": "confirm"})
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PLAN_IMPORTED).exists()
 
 
 def test_incomplete_choice_is_explained(office_client):
