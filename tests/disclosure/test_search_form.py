@@ -1,0 +1,63 @@
+"""The search form kept per generation (views.search_form): the same markup as the form
+rendered by its template for every query it answers, renewed with the generation."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from disclosure import views
+from disclosure.filters import ItemSearchFilter
+from disclosure.models import Item
+from furong_portal.pagecache import generation_renew
+from responsibility.models import Column
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "q=%E6%89%B6%E8%B4%AB",
+    "q=",
+    "q=+%E9%A2%84%E7%AE%97+",
+    'q=%22%3Cb%3E%26%27"',
+    "q=a&q=%E6%94%BF%E5%BA%9C",
+    "q=%E6%94%BF%E5%BA%9C&sort=date",
+    "q=%E6%94%BF%E5%BA%9C&sort=relevance",
+    "q=%E6%94%BF%E5%BA%9C&sort=",
+    "q=%E6%94%BF%E5%BA%9C&column=&unit=&start=&end=&theme=&genre=&validity=&sort=relevance",
+    "q=%E6%94%BF%E5%BA%9C&column=&sort=date&page=2",
+    "page=2",
+    "sort=date",
+]
+
+
+def forms(query):
+    request = RequestFactory().get(f"/search/?{query}")
+    filterset = ItemSearchFilter(request.GET or None, queryset=Item.objects.none(), request=request)
+    template = render_to_string(
+        views.SEARCH_FORM_TEMPLATE,
+        {"filterset": filterset, "action": request.path, "form_label": "检索条件", "submit_label": "检索"},
+    )
+    return views.search_form(request, filterset), template
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_kept_search_form_is_the_templates_form(seed, query):
+    for _ in range(2):  # built, then kept
+        kept, template = forms(query)
+        assert kept == template
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=a&column=1", "q=a&sort=sideways", "q=" + "a" * 101, "q=a&start=2020-13-01", "q=a&theme=unknown"],
+)
+def test_a_form_with_a_filter_or_an_error_is_rendered_by_its_template(seed, query):
+    assert forms(query)[0] is None
+
+
+def test_the_kept_form_shows_a_column_added_in_a_new_generation(seed):
+    assert "新加的栏目" not in forms("q=a")[0]
+    parent = Column.objects.filter(parent=None).first()
+    Column.objects.create(parent=parent, number="99", title="新加的栏目", slug="new-column-99", level=parent.level + 1, order=999)
+    generation_renew()
+    kept, template = forms("q=a")
+    assert "新加的栏目" in kept and kept == template
