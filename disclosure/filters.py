@@ -140,7 +140,26 @@ class FormPerGenerationFilterSet(django_filters.FilterSet):
             filter_.parent = self
 
     def get_form_class(self):
-        return fragment(f"filter-form-class:{type(self).__module__}.{type(self).__qualname__}", super().get_form_class)
+        return fragment(f"filter-form-class:{type(self).__module__}.{type(self).__qualname__}", self._form_class_build)
+
+    def _form_class_build(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsSharingChoices(form_class.base_fields)
+        return form_class
+
+
+class _FieldsSharingChoices(dict):
+    """A form class's fields, whose deep copy (each form's `fields`) shares the fields'
+    choices instead of copying every (value, label) pair: nothing changes a choice
+    field's choices after the class is built, and copying them was most of a search
+    form's construction."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            choices = getattr(field, "_choices", None)
+            if choices is not None:
+                memo[id(choices)] = choices
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
 
 
 def _filter_copy(original):

@@ -61,3 +61,16 @@ def test_the_kept_form_shows_a_column_added_in_a_new_generation(seed):
     generation_renew()
     kept, template = forms("q=a")
     assert "新加的栏目" in kept and kept == template
+
+
+def test_the_form_class_is_kept_per_generation_and_its_forms_share_no_state(seed):
+    bad = ItemSearchFilter({"q": "a", "start": "2020-13-01"}, queryset=Item.objects.none())
+    good = ItemSearchFilter({"q": "a", "sort": "date"}, queryset=Item.objects.none())
+    assert type(bad.form) is type(good.form)
+    assert not bad.is_valid() and "start" in bad.form.errors
+    assert good.is_valid() and not good.form.errors and good.form.cleaned_data["sort"] == "date"
+    assert bad.filters["q"] is not good.filters["q"] and good.filters["q"].filter.method.__self__ is good
+    assert good.form.fields["column"] is not bad.form.fields["column"]
+    assert list(good.form.fields["theme"].choices) == list(bad.form.fields["theme"].choices)
+    generation_renew()
+    assert type(ItemSearchFilter({"q": "a"}, queryset=Item.objects.none()).form) is not type(good.form)
