@@ -273,7 +273,7 @@ class ItemSearchFilter(FormPerGenerationFilterSet):
         return term_match_count(query, timezone.now(), limit, **scope)
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(FormPerGenerationFilterSet):
     """政府文件库: normative documents by unit, year, validity and 文号."""
 
     unit = UnitFilter()
@@ -298,7 +298,7 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class ColumnItemFilter(django_filters.FilterSet):
+class ColumnItemFilter(FormPerGenerationFilterSet):
     """A column's list: by year of publication and by publishing unit."""
 
     year = django_filters.ChoiceFilter(
