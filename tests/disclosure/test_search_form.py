@@ -74,3 +74,27 @@ def test_the_form_class_is_kept_per_generation_and_its_forms_share_no_state(seed
     assert list(good.form.fields["theme"].choices) == list(bad.form.fields["theme"].choices)
     generation_renew()
     assert type(ItemSearchFilter({"q": "a"}, queryset=Item.objects.none()).form) is not type(good.form)
+
+
+def test_the_filter_sets_own_init_leaves_an_instance_as_django_filters_own_would(seed):
+    """`FormPerGenerationFilterSet.__init__` replaces django-filter's (which deep-copies
+    every filter): a release of django-filter that sets something more on an instance
+    fails here rather than in a view."""
+    from django.http import QueryDict
+    from django_filters.filterset import BaseFilterSet
+
+    data, queryset, request = QueryDict("q=扶贫&sort=date"), Item.objects.none(), RequestFactory().get("/search/")
+    ours = ItemSearchFilter(data, queryset=queryset, request=request, prefix="p")
+    theirs = ItemSearchFilter.__new__(ItemSearchFilter)
+    BaseFilterSet.__init__(theirs, data, queryset=queryset, request=request, prefix="p")
+    assert vars(ours).keys() == vars(theirs).keys()
+    for name, value in vars(theirs).items():
+        if name != "filters":
+            assert getattr(ours, name) is value or getattr(ours, name) == value, name
+    assert ours.filters.keys() == theirs.filters.keys()
+    for name, filter_ in theirs.filters.items():
+        copy = ours.filters[name]
+        assert (type(copy), copy.field_name, copy.lookup_expr, copy.model) == (
+            type(filter_), filter_.field_name, filter_.lookup_expr, filter_.model
+        )
+        assert copy.parent is ours and filter_.parent is theirs
