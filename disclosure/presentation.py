@@ -74,7 +74,8 @@ def html_date(moment, zone=None) -> str:
         return ""
     if hasattr(moment, "tzinfo") and hasattr(moment, "hour"):
         moment = timezone.localtime(moment, zone) if timezone.is_aware(moment) else moment
-    return moment.strftime("%Y-%m-%d")
+    # Four digits of year whatever it is (strftime drops the zeros below 1000), as Django's date:"Y-m-d".
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
 
 
 VALIDITY_LABELS = dict(Item.Validity.choices)
@@ -132,12 +133,9 @@ def item_metadata(item: Item) -> SafeString:
     def text(value) -> str:
         return html.escape(str(value))
 
-    def day(value) -> str:  # Django's date:"Y-m-d" of a date
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if value else ""
-
     published = html_date(item.published_at)
     if item.is_normative:
-        since = f' <span class="muted">（自 {day(item.validity_since)}）</span>' if item.validity_since else ""
+        since = f' <span class="muted">（自 {html_date(item.validity_since)}）</span>' if item.validity_since else ""
         validity = (
             f'<th scope="row">有效性</th><td><span class="badge badge-{text(item.validity)}">'
             f"{text(item.get_validity_display())}</span>{since}</td>"
@@ -153,7 +151,7 @@ def item_metadata(item: Item) -> SafeString:
         f'      <tr><th scope="row">索引号</th><td>{text(item.index_number)}</td>'
         f'<th scope="row">主题分类</th><td>{text(item.get_theme_display())}</td></tr>\n'
         f'      <tr><th scope="row">发布机构</th><td><a href="{text(item.unit.get_absolute_url())}">'
-        f'{text(item.unit.name)}</a></td><th scope="row">成文日期</th><td>{day(item.written_on) or "—"}</td></tr>\n'
+        f'{text(item.unit.name)}</a></td><th scope="row">成文日期</th><td>{html_date(item.written_on) or "—"}</td></tr>\n'
         f'      <tr><th scope="row">文号</th><td>{text(item.doc_number) if item.doc_number else "—"}</td>'
         f'<th scope="row">发布日期</th><td><time datetime="{published}">{published}</time></td></tr>\n'
         f'      <tr>{validity}<th scope="row">体裁</th><td>{text(item.get_genre_display())}</td></tr>\n'
