@@ -374,9 +374,14 @@ def page_forget(request) -> None:
     _copies.page_forget(key)
 
 
+def elder_mode_chosen(request) -> bool:
+    """Whether the visitor chose 长者模式: the pages differ, and so does their key."""
+    return request.COOKIES.get(ELDER_MODE_COOKIE) == "1"
+
+
 def _page_key(request) -> str:
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    elder = "1" if request.COOKIES.get(ELDER_MODE_COOKIE) == "1" else "0"
+    elder = "1" if elder_mode_chosen(request) else "0"
     return PAGE_KEY.format(elder=elder, digest=digest)
 
 
