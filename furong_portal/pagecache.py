@@ -103,8 +103,21 @@ def public_pages_changed() -> None:
     Call it from every write service whose change a public page shows (an item
     published, edited, withdrawn or changed in validity, a column, duty or unit
     edited, a work-point report approved, an import …). Outside a transaction
-    it acts at once. Cheap: one write to the cache."""
-    transaction.on_commit(generation_renew)
+    it acts at once. Cheap: one write to the cache, once per transaction however many
+    writes in it call this (an import of a thousand items renews the generation once,
+    not a thousand times, each a query and a message to every process)."""
+    if not _renewal_due_at_commit():
+        transaction.on_commit(generation_renew)
+
+
+def _renewal_due_at_commit() -> bool:
+    """Whether the transaction under way already renews the generation when it commits.
+    Django's own list of what runs on commit is asked, not a flag of ours: it forgets
+    what a savepoint rolled back registered, so a later call registers again."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        callback is generation_renew for _, callback, _ in connection.run_on_commit
+    )
 
 
 class Generation(NamedTuple):

@@ -112,6 +112,8 @@ def _empty_cache(monkeypatch):
             transaction.on_commit(callback, using=using, robust=robust)
 
     monkeypatch.setattr(pagecache, "transaction", RenewNow)
+    # Every write renews at once, not only the first of the test's transaction.
+    monkeypatch.setattr(pagecache, "_renewal_due_at_commit", lambda: False)
     pagecache.process_copies_forget()
     cache.clear()
     cache.set(pagecache.GENERATION_KEY, pagecache.Generation("test", pagecache.NO_SCHEDULE), timeout=None)

@@ -421,3 +421,34 @@ def test_copies_of_pages_stay_within_their_budget(client, shared_cache, settings
     redis_commands.clear()
     client.get("/")
     assert redis_commands == ["GET"]  # the generation known, the page read again from Redis
+
+
+def renewals(callbacks) -> list:
+    return [callback for callback in callbacks if callback is pagecache.generation_renew]
+
+
+def test_many_changes_in_one_transaction_renew_the_generation_once_at_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.undo()  # conftest's autouse fixture makes every call renew at once: here the real mechanism
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(3):
+            pagecache.public_pages_changed()
+    assert renewals(callbacks) == [pagecache.generation_renew]
+
+
+def test_a_renewal_rolled_back_with_its_savepoint_is_registered_again(monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                pagecache.public_pages_changed()
+                assert pagecache._renewal_due_at_commit()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert not pagecache._renewal_due_at_commit()  # what the savepoint registered went with it
+        pagecache.public_pages_changed()
+    assert renewals(callbacks) == [pagecache.generation_renew]
