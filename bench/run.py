@@ -18,6 +18,9 @@ costs the machine far less CPU than a load generator in Python:
   can beat;
 - mix: 50 connections for 60 s over all of the above (errors and p99).
 
+For each list it also reports where the machine's CPU went, per request: the gunicorn
+workers, PostgreSQL, Redis, wrk and the rest, read from /proc before and after (Linux).
+
 The baseline is a static file (the stylesheet) served by the same gunicorn
 through whitenoise in the same run; every page is reported as requests per
 second and latency percentiles, and as the ratio of its requests per second to
@@ -31,6 +34,7 @@ import http.client
 import json
 import os
 import platform
+import resource
 import socket
 import subprocess
 import sys
@@ -185,11 +189,59 @@ end
 """
 
 
+# --- Where the machine's CPU goes ---------------------------------------------------------
+
+CPU_GROUPS = ("gunicorn", "postgres", "redis-server", "wrk")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_by_process() -> dict[str, float] | None:
+    """CPU seconds used so far by the processes of each group (user and system), and by
+    the whole machine and its idle time, read from /proc (Linux; None elsewhere). wrk is
+    counted among this process's waited-for children: it has ended by the second reading."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    used = {group: 0.0 for group in CPU_GROUPS}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["wrk"] = children.ru_utime + children.ru_stime
+    used["machine"], used["idle"] = sum(ticks) / CLOCK_TICKS, (ticks[3] + ticks[4]) / CLOCK_TICKS
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                line = stat.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        name = line[line.index("(") + 1 : line.rindex(")")]
+        group = "gunicorn" if "gunicorn" in command else name
+        if group in used and group != "wrk":
+            fields = line[line.rindex(")") + 2 :].split()
+            used[group] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return used
+
+
+def cpu_per_request(before, after, requests: int) -> dict[str, float] | None:
+    """Milliseconds of CPU per request in each group between two readings; `other` is
+    what the rest of the machine (the kernel's own threads included) used meanwhile."""
+    if before is None or after is None or not requests:
+        return None
+    spent = {group: (after[group] - before[group]) * 1000 / requests for group in after}
+    busy = spent.pop("machine") - spent.pop("idle")
+    spent["other"] = max(0.0, busy - sum(spent.values()))
+    spent["idle"] = (after["idle"] - before["idle"]) * 1000 / requests
+    return spent
+
+
 def wrk(port: int, paths: list[str], *, seconds: int, connections: int, threads: int = 1) -> dict:
     listing = WORK / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
     script = WORK / "paths.lua"
     script.write_text(LUA)
+    before = cpu_by_process()
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
          f"http://127.0.0.1:{port}/"],
@@ -198,6 +250,7 @@ def wrk(port: int, paths: list[str], *, seconds: int, connections: int, threads:
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
     figures = json.loads(line[len("BENCH ") :])
     figures["rps"] = figures["requests"] / figures["seconds"]
+    figures["cpu_ms"] = cpu_per_request(before, cpu_by_process(), figures["requests"])
     # A list shorter than the requests made was walked more than once: partly warm.
     figures["wrapped"] = figures["requests"] > figures["paths"] > 1
     return figures
@@ -328,6 +381,14 @@ def report(args, state, results) -> None:
                 f"| {label}{note} | {figures['rps']:.0f} | {figures['rps'] / baseline:.3f} | {figures['p50_ms']:.1f} "
                 f"| {figures['p99_ms']:.1f} | {figures['errors'] + figures['non_2xx']} |"
             )
+    if any(figures["cpu_ms"] for _, figures in results["warm"] + results["cold"]):
+        print("\nCPU per request, ms (from /proc, the whole run of each list: wrk's start-up and idle time included)")
+        print("| page | gunicorn | PostgreSQL | Redis | wrk | other | idle |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for label, figures in results["warm"] + results["cold"]:
+            if figures["cpu_ms"]:
+                spent = figures["cpu_ms"]
+                print(f"| {label} | " + " | ".join(f"{spent[group]:.2f}" for group in (*CPU_GROUPS, "other", "idle")) + " |")
     mix = results["mix"]
     if mix:
         print(
