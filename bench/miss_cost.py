@@ -150,10 +150,10 @@ def main():
 
         django.setup()
         split_install()  # before the handler is built: it keeps its bound methods
-    from furong_portal.wsgi import application
     from django.test import RequestFactory
 
     from furong_portal import pagecache
+    from furong_portal.wsgi import application
 
     statuses = {}
 
