@@ -24,7 +24,10 @@ workers, PostgreSQL, Redis, wrk and the rest, read from /proc before and after (
 The baseline is a static file (the stylesheet) served by the same gunicorn
 through whitenoise in the same run; every page is reported as requests per
 second and latency percentiles, and as the ratio of its requests per second to
-the baseline's. The machine's other load moves the absolute figures; compare ratios.
+the baseline's: the first measurement of the run and one taken just before the
+page's own (`--baseline-duration` seconds), which a drift of the host's speed
+during the run does not skew. The machine's other load moves the absolute
+figures; compare ratios.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8, help="wrk connections for warm and cold pages")
     parser.add_argument("--duration", type=int, default=10, help="seconds per warm page")
     parser.add_argument("--cold-duration", type=int, default=20, help="seconds per list of distinct URLs (0: skip)")
+    parser.add_argument(
+        "--baseline-duration", type=int, default=3, help="seconds of the static file just before each list"
+    )
     parser.add_argument("--mix-duration", type=int, default=60, help="seconds of the 50-connection mix (0: skip)")
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     return parser.parse_args()
@@ -163,32 +169,6 @@ def prepare(args, env) -> dict:
     return state
 
 
-
-
-# --- wrk -------------------------------------------------------------------------------
-
-# Walks the paths in the file $BENCH_PATHS in order, one request each (wrapping round
-# at the end), and prints the figures as one JSON line.
-LUA = r"""
-local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local next_path = 0
-request = function()
-  next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path], {["Accept-Encoding"] = "gzip"})
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %d, "seconds": %.3f, "errors": %d, "non_2xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, ' ..
-    '"p99_ms": %.2f, "max_ms": %.2f, "paths": %d}\n',
-    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, #paths))
-end
-"""
-
-
 # --- Where the machine's CPU goes ---------------------------------------------------------
 
 CPU_GROUPS = ("gunicorn", "postgres", "redis-server", "wrk")
@@ -234,6 +214,30 @@ def cpu_per_request(before, after, requests: int) -> dict[str, float] | None:
     spent["other"] = max(0.0, busy - sum(spent.values()))
     spent["idle"] = (after["idle"] - before["idle"]) * 1000 / requests
     return spent
+
+
+# --- wrk -------------------------------------------------------------------------------
+
+# Walks the paths in the file $BENCH_PATHS in order, one request each (wrapping round
+# at the end), and prints the figures as one JSON line.
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local next_path = 0
+request = function()
+  next_path = next_path % #paths + 1
+  return wrk.format("GET", paths[next_path], {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "seconds": %.3f, "errors": %d, "non_2xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, ' ..
+    '"p99_ms": %.2f, "max_ms": %.2f, "paths": %d}\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, #paths))
+end
+"""
 
 
 def wrk(port: int, paths: list[str], *, seconds: int, connections: int, threads: int = 1) -> dict:
@@ -339,10 +343,19 @@ def run(args, env, state) -> dict:
     port = free_port()
     server = start_gunicorn(args, env, port)
     try:
+        static = warm[0][1]
+
+        def measured(paths, seconds):
+            """A list's figures, with the static file's requests per second measured just before
+            it: the host's speed drifts over a run, and a ratio to a baseline taken minutes
+            earlier carries that drift."""
+            alongside = wrk(port, static, seconds=args.baseline_duration, connections=args.connections)["rps"]
+            return {**wrk(port, paths, seconds=seconds, connections=args.connections), "static_rps": alongside}
+
         cache_emptied(args, env)
         for label, paths in warm:
             wrk(port, paths, seconds=2, connections=args.connections)  # fill the cache, warm the workers
-            results["warm"].append((label, wrk(port, paths, seconds=args.duration, connections=args.connections)))
+            results["warm"].append((label, measured(paths, args.duration)))
             print(f"  {label}: {results['warm'][-1][1]['rps']:.0f} req/s", flush=True)
         for label, paths in cold_alone if args.cold_duration else ():
             if not args.redis_url:
@@ -350,7 +363,7 @@ def run(args, env, state) -> dict:
                 server.wait(timeout=30)
                 server = start_gunicorn(args, env, port)
             cache_emptied(args, env)
-            results["cold"].append((label, wrk(port, paths, seconds=args.cold_duration, connections=args.connections)))
+            results["cold"].append((label, measured(paths, args.cold_duration)))
             print(f"  {label}: {results['cold'][-1][1]['rps']:.0f} req/s", flush=True)
         if args.mix_duration:
             cache_emptied(args, env)
@@ -372,14 +385,16 @@ def report(args, state, results) -> None:
         f"{', Redis' if args.redis_url else ', local-memory cache'}; wrk -t1 -c{args.connections}; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
     )
-    print("| page | req/s | req/s ÷ static | p50 ms | p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| page | req/s | ÷ static (first) | static just before | ÷ static just before | p50 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind in ("warm", "cold"):
         for label, figures in results[kind]:
             note = " (list walked more than once)" if figures["wrapped"] else ""
+            alongside = figures["static_rps"]
             print(
-                f"| {label}{note} | {figures['rps']:.0f} | {figures['rps'] / baseline:.3f} | {figures['p50_ms']:.1f} "
-                f"| {figures['p99_ms']:.1f} | {figures['errors'] + figures['non_2xx']} |"
+                f"| {label}{note} | {figures['rps']:.0f} | {figures['rps'] / baseline:.3f} | {alongside:.0f} "
+                f"| {figures['rps'] / alongside:.3f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} "
+                f"| {figures['errors'] + figures['non_2xx']} |"
             )
     if any(figures["cpu_ms"] for _, figures in results["warm"] + results["cold"]):
         print("\nCPU per request, ms (from /proc, the whole run of each list: wrk's start-up and idle time included)")
@@ -388,7 +403,11 @@ def report(args, state, results) -> None:
         for label, figures in results["warm"] + results["cold"]:
             if figures["cpu_ms"]:
                 spent = figures["cpu_ms"]
-                print(f"| {label} | " + " | ".join(f"{spent[group]:.2f}" for group in (*CPU_GROUPS, "other", "idle")) + " |")
+                print(
+                    f"| {label} | "
+                    + " | ".join(f"{spent[group]:.2f}" for group in (*CPU_GROUPS, "other", "idle"))
+                    + " |"
+                )
     mix = results["mix"]
     if mix:
         print(
