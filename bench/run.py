@@ -219,14 +219,25 @@ def cpu_per_request(before, after, requests: int) -> dict[str, float] | None:
 # --- wrk -------------------------------------------------------------------------------
 
 # Walks the paths in the file $BENCH_PATHS in order, one request each (wrapping round
-# at the end), and prints the figures as one JSON line.
+# at the end), and prints the figures as one JSON line. Each of wrk's $BENCH_THREADS
+# threads runs its own copy of the script: thread n takes paths n, n + threads, … so
+# that together they still ask for each path once per walk of the list (each walking
+# all of it asked for every path once per thread, at about the same moment).
 LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local next_path = 0
+local threads = tonumber(os.getenv("BENCH_THREADS"))
+local started = 0
+setup = function(thread)
+  thread:set("offset", started)
+  started = started + 1
+end
+local position = nil
 request = function()
-  next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path], {["Accept-Encoding"] = "gzip"})
+  position = position or offset
+  local path = paths[position % #paths + 1]
+  position = position + threads
+  return wrk.format("GET", path, {["Accept-Encoding"] = "gzip"})
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -249,7 +260,7 @@ def wrk(port: int, paths: list[str], *, seconds: int, connections: int, threads:
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
          f"http://127.0.0.1:{port}/"],
-        env={**os.environ, "BENCH_PATHS": str(listing)}, check=True, text=True, stdout=subprocess.PIPE,
+        env={**os.environ, "BENCH_PATHS": str(listing), "BENCH_THREADS": str(threads)}, check=True, text=True, stdout=subprocess.PIPE,
     )  # fmt: skip
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
     figures = json.loads(line[len("BENCH ") :])
