@@ -16,7 +16,8 @@ costs the machine far less CPU than a load generator in Python:
   generation) before each. First among them the floor: robots.txt under distinct
   query strings, a page whose view does nothing, which no page nobody asked for yet
   can beat;
-- mix: 50 connections for 60 s over all of the above (errors and p99).
+- mix: 50 connections for 60 s: the warm pages once, then an item, a column page and a
+  search from the cold lists in turn, each asked for once (errors and p99).
 
 For each list it also reports where the machine's CPU went, per request: the gunicorn
 workers, PostgreSQL, Redis, wrk and the rest, read from /proc before and after (Linux).
@@ -221,8 +222,8 @@ def cpu_per_request(before, after, requests: int) -> dict[str, float] | None:
 # Walks the paths in the file $BENCH_PATHS in order, one request each (wrapping round
 # at the end), and prints the figures as one JSON line. Each of wrk's $BENCH_THREADS
 # threads runs its own copy of the script: thread n takes paths n, n + threads, … so
-# that together they still ask for each path once per walk of the list (each walking
-# all of it asked for every path once per thread, at about the same moment).
+# that together they still ask for each path once per walk of the list (when each
+# walked all of it, every path was asked for once per thread, at about the same moment).
 LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
@@ -407,11 +408,12 @@ def report(args, state, results) -> None:
                 f"| {figures['rps'] / alongside:.3f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} "
                 f"| {figures['errors'] + figures['non_2xx']} |"
             )
-    if any(figures["cpu_ms"] for _, figures in results["warm"] + results["cold"]):
+    listed = results["warm"] + results["cold"] + ([("mix", results["mix"])] if results["mix"] else [])
+    if any(figures["cpu_ms"] for _, figures in listed):
         print("\nCPU per request, ms (from /proc, the whole run of each list: wrk's start-up and idle time included)")
         print("| page | gunicorn | PostgreSQL | Redis | wrk | other | idle |")
         print("|---|---:|---:|---:|---:|---:|---:|")
-        for label, figures in results["warm"] + results["cold"]:
+        for label, figures in listed:
             if figures["cpu_ms"]:
                 spent = figures["cpu_ms"]
                 print(
@@ -422,7 +424,7 @@ def report(args, state, results) -> None:
     mix = results["mix"]
     if mix:
         print(
-            f"\nMix of all pages{' (list walked more than once)' if mix['wrapped'] else ''}, 50 connections for "
+            f"\nMix of pages nobody asked for yet{' (list walked more than once)' if mix['wrapped'] else ''}, 50 connections for "
             f"{args.mix_duration} s: {mix['paths']} distinct paths, {mix['requests']} requests, "
             f"{mix['rps']:.0f} req/s, p99 {mix['p99_ms']:.0f} ms, max {mix['max_ms']:.0f} ms, "
             f"{mix['errors']} socket errors, {mix['non_2xx']} non-2xx answers"
