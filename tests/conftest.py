@@ -4,7 +4,18 @@ import socket
 import pytest
 from django.core.management import call_command
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+def _test_redis_url() -> str:
+    """The Redis database of the tests that need a real one: `TEST_REDIS_URL`, and with
+    pytest-xdist the next ones for the other workers (gw0 keeps it, gw1 takes the next…),
+    so that two workers never renew or flush each other's generation."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    server, _, database = url.rpartition("/")
+    return f"{server}/{int(database) + int(worker.removeprefix('gw'))}"
+
+
+TEST_REDIS_URL = _test_redis_url()
 
 
 # {role: {(app_label, codename)}} exactly as the migrations left them, before any test ran.
