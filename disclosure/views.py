@@ -425,7 +425,8 @@ class SearchView(FilteredListView):
         query = self.request.GET.get("q", "")[:100]
         snippets = result_snippets(kwargs.get("items", ()), query)
         context = super().get_context_data(query=query, snippets=snippets, **kwargs)
-        context["search_form"] = search_form(self.request, kwargs["filterset"])
+        filterset = kwargs["filterset"]
+        context["search_form"] = search_form(self.request, filterset) or search_form_render(self.request, filterset)
         if self.total is not None:
             # The pages hold the ranked newest matches; the heading counts them all.
             context["total"] = self.total
@@ -455,12 +456,20 @@ KEYWORDS_STAND_IN = "\ue000keywords\ue000"
 SEARCH_FORM_TEMPLATE = "disclosure/snippets/filter_form.html"
 
 
+def search_form_render(request, filterset) -> SafeString:
+    """The search page's form rendered by its template."""
+    return render_to_string(
+        SEARCH_FORM_TEMPLATE,
+        {"filterset": filterset, "action": request.path, "form_label": "检索条件", "submit_label": "检索"},
+    )
+
+
 def search_form(request, filterset) -> SafeString | None:
     """The search page's form where only keywords (and at most the order) were chosen:
     rendered once per generation with a stand-in for the keywords, which are then put in
     its place, escaped as Django escapes the value of a text input. Rendering the form's
-    nine fields through Django's widgets cost a tenth of a cold search. None (the
-    template renders the form) where another filter has a value, or the form has errors
+    nine fields through Django's widgets cost a tenth of a cold search. None (render it
+    with `search_form_render`) where another filter has a value, or the form has errors
     to show. The fragment's name holds which of the other fields were sent and empty (an
     empty <select> value selects its empty option, an absent one none)."""
     if not filterset.is_bound or not filterset.is_valid():
@@ -478,11 +487,7 @@ def search_form(request, filterset) -> SafeString | None:
     def build() -> str:
         stand_in = data.copy()
         stand_in["q"] = KEYWORDS_STAND_IN
-        form = ItemSearchFilter(stand_in, queryset=filterset.queryset.none())
-        html = render_to_string(
-            SEARCH_FORM_TEMPLATE,
-            {"filterset": form, "action": request.path, "form_label": "检索条件", "submit_label": "检索"},
-        )
+        html = search_form_render(request, ItemSearchFilter(stand_in, queryset=filterset.queryset.none()))
         if html.count(f' value="{KEYWORDS_STAND_IN}"') != 1:
             raise ValueError("the search form's keywords are not where they were expected")
         return html

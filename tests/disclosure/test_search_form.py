@@ -2,7 +2,6 @@
 rendered by its template for every query it answers, renewed with the generation."""
 
 import pytest
-from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from disclosure import views
@@ -32,11 +31,7 @@ QUERIES = [
 def forms(query):
     request = RequestFactory().get(f"/search/?{query}")
     filterset = ItemSearchFilter(request.GET or None, queryset=Item.objects.none(), request=request)
-    template = render_to_string(
-        views.SEARCH_FORM_TEMPLATE,
-        {"filterset": filterset, "action": request.path, "form_label": "检索条件", "submit_label": "检索"},
-    )
-    return views.search_form(request, filterset), template
+    return views.search_form(request, filterset), views.search_form_render(request, filterset)
 
 
 @pytest.mark.parametrize("query", QUERIES)
