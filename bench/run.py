@@ -345,7 +345,8 @@ def pages(state) -> tuple[list[tuple[str, list[str]]], ...]:
     # What any page nobody asked for yet costs before its view does anything: robots.txt (no query,
     # no template) under distinct query strings goes through the whole request cycle, the page cache's
     # read and its store, as each of the lists above does.
-    floor = ("floor: 40,000 distinct query strings of robots.txt", [f"/robots.txt?n={n}" for n in range(40000)])
+    robots = [f"/robots.txt?n={n}" for n in range(40000)]
+    floor = (f"floor: {len(robots):,} distinct query strings of robots.txt", robots)
     return warm, cold, [floor, cold[0], issue_pages, *cold[1:]]
 
 
