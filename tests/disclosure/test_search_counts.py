@@ -264,6 +264,28 @@ def test_a_ranked_search_over_a_window_ranks_the_same_candidates(seed, monkeypat
 
 
 @postgresql_only
+def test_the_window_reads_the_date_histogram_once_per_generation_of_public_content(seed, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    now = timezone.now()
+    for number in range(80):
+        publish(title="扶贫通知" if number % 5 == 0 else "部门决算", published_at=now - datetime.timedelta(days=number + 1))
+    analyze_items()
+    query = SearchQuery.parse("扶贫")
+    assert search.rank_window(query) == Item.objects.order_by("-published_at")[20].published_at
+    with CaptureQueriesContext(connection) as queries:
+        again = search.rank_window(query)
+    assert again == Item.objects.order_by("-published_at")[20].published_at
+    assert len(queries) == 1 and "pg_stats" not in queries[0]["sql"]  # the term counts only
+    # A new generation reads the histogram again: a newer item is in it, one bucket further on.
+    publish(title="部门决算", published_at=now - datetime.timedelta(hours=1))
+    analyze_items()
+    with CaptureQueriesContext(connection) as queries:
+        renewed = search.rank_window(query)
+    assert renewed == Item.objects.order_by("-published_at")[20].published_at != again
+    assert any("pg_stats" in query["sql"] for query in queries)
+
+
+@postgresql_only
 def test_a_ranked_search_in_a_column_looks_through_a_window_of_its_own_matches(seed, monkeypatch):
     from disclosure.filters import ItemSearchFilter
 
