@@ -6,6 +6,7 @@ from django.db.models import F, Q, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
+from django.db.models.sql.where import WhereNode
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,7 +174,18 @@ class ItemQuerySet(models.QuerySet):
             newest = search.newest_matches(self, window, search.RANK_CANDIDATES)
         else:
             newest = self.order_by("-published_at", "-pk").values("pk")[: search.RANK_CANDIDATES]
-        return annotate_relevance(self.filter(pk__in=newest), query).order_by("-relevance", "-published_at", "-pk")
+        return annotate_relevance(self.among(newest), query).order_by("-relevance", "-published_at", "-pk")
+
+    def among(self, candidates):
+        """The items of `candidates` (a sub-select of this queryset's ids), with this queryset's
+        columns and ordering but without re-checking its conditions on each row: re-checking a
+        phrase on 1,000 candidates cost ~10 ms at 1,000,000 items. Where the conditions joined
+        another table, they stay (a join left without its condition could repeat rows)."""
+        chosen = self.all()
+        joined = [alias for alias, count in chosen.query.alias_refcount.items() if count]  # trimmed joins: 0
+        if len(joined) <= 1:
+            chosen.query.where = WhereNode()
+        return chosen.filter(pk__in=candidates)
 
     def with_page_flags(self):
         """Annotate whether anything refers to the item that its page could list, so that

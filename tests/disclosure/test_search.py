@@ -97,6 +97,28 @@ def test_relevance_puts_the_item_with_more_occurrences_first(seed):
     assert list(Item.objects.published().search("扶贫").by_relevance("扶贫")) == [older, newer]
 
 
+
+def test_a_ranked_search_checks_its_conditions_among_the_candidates_only(seed):
+    """The ranked statement looks its candidates up by key, without checking the keywords,
+    the column and the dates on each again: the candidates met them."""
+    from tests.disclosure.public_data import column
+
+    best = publish(title="扶贫资金：扶贫资金的使用")
+    other = publish(title="扶贫资金管理办法", published_at=timezone.now() - datetime.timedelta(hours=2))
+    publish("3-1", title="扶贫资金扶贫资金扶贫资金")  # another column
+    publish(title="扶贫工作和资金")  # not the phrase
+    publish(title="扶贫资金扶贫资金扶贫资金", published_at=timezone.now() + datetime.timedelta(days=1))  # scheduled
+    matches = Item.objects.published().in_column_tree(column("3-12")).search("扶贫资金")
+    ranked = matches.by_relevance("扶贫资金")
+    assert list(ranked) == [best, other]
+    outer = str(ranked.query).split(" IN (", 1)[0]
+    assert re.search(r' WHERE \(?"disclosure_item"\."id"$', outer), outer
+    # A condition through a join stays with it: the join alone could repeat or add rows.
+    joined = Item.objects.published().filter(column__parent__slug="3-12").search("扶贫资金").by_relevance("扶贫资金")
+    assert list(joined) == [best, other]
+    assert "responsibility_column" in str(joined.query).split(" IN (", 1)[0]
+
+
 def _bulk_items(count: int, rare_every: int) -> None:
     """Enough rows for the planner to prefer an index, a few of them with the rare word."""
     from disclosure.search import fts_replace
