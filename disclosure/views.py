@@ -361,11 +361,16 @@ class FilteredListView(PublicCacheMixin, PaginatedMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
-        items = filterset.qs if filterset.is_bound and filterset.is_valid() else self.unfiltered(filterset)
+        items, known_count = self.listing(filterset)
         context = self.get_context_data(
-            filterset=filterset, filtered=filters_chosen(filterset), **self.paginate(items, self.known_count(filterset))
+            filterset=filterset, filtered=filters_chosen(filterset), **self.paginate(items, known_count)
         )
         return self.render_to_response(context)
+
+    def listing(self, filterset):
+        """The list to show and a `known_count` of it (BoundedPaginator)."""
+        items = filterset.qs if filterset.is_bound and filterset.is_valid() else self.unfiltered(filterset)
+        return items, self.known_count(filterset)
 
     def unfiltered(self, filterset):
         return filterset.queryset
@@ -436,14 +441,24 @@ class SearchView(FilteredListView):
         return context
 
     def known_count(self, filterset):
-        matched = filterset.match_count if filterset.is_bound and filterset.is_valid() else None
+        return filterset.match_count if filterset.is_bound and filterset.is_valid() else None
+
+    def listing(self, filterset):
+        items, known_count = super().listing(filterset)
         if not getattr(filterset, "ranked", False):
-            return matched
+            return items, known_count
         # A ranked list holds the newest RANK_CANDIDATES matches: its length follows from
         # the count of all matches (exact up to COUNT_LIMIT ≥ RANK_CANDIDATES), which the
         # heading shows anyway; counting it apart would select the candidates twice.
-        self.total = BoundedPaginator(filterset.matches, self.page_size, count=matched)
-        return lambda limit: min(self.total.count, search.RANK_CANDIDATES)
+        counted = known_count(COUNT_LIMIT)
+        if counted is None:
+            # The term counts cannot tell (a phrase, say): counting the matches and choosing
+            # the candidates would each read every match; one read gives both.
+            counted, newest = filterset.matches.counted_with_newest(COUNT_LIMIT, search.RANK_CANDIDATES)
+            if newest is not None:
+                items = filterset.matches.by_relevance(filterset.form.cleaned_data["q"], candidates=newest)
+        self.total = BoundedPaginator(filterset.matches, self.page_size, count=lambda limit: counted)
+        return items, lambda limit: min(self.total.count, search.RANK_CANDIDATES)
 
     def unfiltered(self, filterset):
         # An invalid form (a bad date, an unknown column) shows the errors and no results.

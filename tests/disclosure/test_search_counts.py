@@ -226,6 +226,28 @@ def test_a_ranked_search_selects_its_candidates_once(client, seed, monkeypatch):
     assert len(ranked) == 1, ranked  # the page; the list's length comes from the total count
 
 
+
+@postgresql_only
+def test_a_ranked_phrase_search_reads_its_matches_once_for_its_count_and_candidates(client, seed, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    now = timezone.now()
+    best = publish(title="扶贫资金和扶贫资金第0号", published_at=now - datetime.timedelta(days=3))
+    newest = [
+        publish(title=f"扶贫资金第{number}号", published_at=now - datetime.timedelta(days=number)) for number in (1, 2)
+    ]
+    publish(title="扶贫的资金")  # both words, not the phrase
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("disclosure:search"), {"q": "扶贫资金"}).content.decode()
+    assert "（3 条）" in page and "按相关度排列其中最新的 2 条" in page
+    assert page.index("第1号") < page.index("第2号") and "第0号" not in page  # equal ranks: the newer first
+    reads = [query["sql"] for query in queries if "@@" in query["sql"]]
+    assert len(reads) == 1 and "array_agg" in reads[0], reads  # the count with the candidates
+    matches = Item.objects.published().search("扶贫资金")
+    assert matches.counted_with_newest(3, 2) == (3, [item.pk for item in newest])
+    assert matches.counted_with_newest(2, 2) == (3, None)  # more than the limit: not all of them read
+    assert Item.objects.published().search("扶贫资金管理").counted_with_newest(3, 2) == (0, [])
+    assert best.pk not in matches.counted_with_newest(3, 2)[1]
+
 @postgresql_only
 @pytest.mark.parametrize("matches_in_window", [0, 1, 3])
 def test_the_newest_matches_found_through_a_window_are_those_without(seed, matches_in_window):
