@@ -406,11 +406,10 @@ class SearchView(FilteredListView):
     total = None  # a ranked search's count of all its matches (known_count)
 
     def get(self, request, *args, **kwargs):
-        if request.GET:
-            client = client_ip(request) or ""
-            if ratelimit.exceeded(self.limit_scope, client):
-                return self.throttled(request)
-            ratelimit.record(self.limit_scope, client)
+        # `take` counts and compares in one step: simultaneous searches cannot all pass a
+        # check made before any of them was counted.
+        if request.GET and ratelimit.take(self.limit_scope, client_ip(request) or "") is None:
+            return self.throttled(request)
         with search.planned_each_time():
             # Rendered here: the page's queries run while its template renders.
             return super().get(request, *args, **kwargs).render()

@@ -82,11 +82,6 @@ def exceeded(scope: str, value: str) -> bool:
     return (cache.get(_key(scope, value)) or 0) >= limit
 
 
-def record(scope: str, value: str) -> None:
-    """Count one use after the fact (the search guard counts a search it has run)."""
-    hit(scope, value)
-
-
 def retry_after(scope: str) -> int:
     """Seconds until the scope's current window ends."""
     _, window = _limit(scope)
