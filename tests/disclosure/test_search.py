@@ -264,6 +264,19 @@ def test_every_search_shape_and_its_bounded_count_use_an_index(seed, shape):
         # The match is about the sub-select's own row, never a correlated sub-plan.
         assert "SubPlan" not in plan and "CORRELATED" not in plan, plan
     assert list(page)
+    # Where the term counts cannot count a ranked search, one read gives its count and
+    # candidates (PostgreSQL), and its page looks the candidates up by key.
+    with CaptureQueriesContext(connection) as reads:
+        _, newest = filterset.matches.counted_with_newest(10_000, 1_000)
+    explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    for read in reads:
+        with connection.cursor() as cursor:
+            cursor.execute(explain + read["sql"])
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+        assert not _full_scan(plan), plan
+    if newest is not None and SearchQuery.parse(params["q"]).rankable:
+        plan = filterset.matches.by_relevance(params["q"], candidates=newest)[:20].explain()
+        assert not _full_scan(plan) and "disclosure_item_pkey" in plan, plan
     # The count from the term counts (one token, or several common ones, narrowed by column
     # and unit at most): the term table by its key, the scheduled matches through the date index.
     with CaptureQueriesContext(connection) as queries:
