@@ -97,7 +97,6 @@ def test_relevance_puts_the_item_with_more_occurrences_first(seed):
     assert list(Item.objects.published().search("扶贫").by_relevance("扶贫")) == [older, newer]
 
 
-
 def test_a_ranked_search_checks_its_conditions_among_the_candidates_only(seed):
     """The ranked statement looks its candidates up by key, without checking the keywords,
     the column and the dates on each again: the candidates met them."""

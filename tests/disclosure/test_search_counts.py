@@ -226,7 +226,6 @@ def test_a_ranked_search_selects_its_candidates_once(client, seed, monkeypatch):
     assert len(ranked) == 1, ranked  # the page; the list's length comes from the total count
 
 
-
 @postgresql_only
 def test_a_ranked_phrase_search_reads_its_matches_once_for_its_count_and_candidates(client, seed, monkeypatch):
     monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
@@ -247,6 +246,7 @@ def test_a_ranked_phrase_search_reads_its_matches_once_for_its_count_and_candida
     assert matches.counted_with_newest(2, 2) == (3, None)  # more than the limit: not all of them read
     assert Item.objects.published().search("扶贫资金管理").counted_with_newest(3, 2) == (0, [])
     assert best.pk not in matches.counted_with_newest(3, 2)[1]
+
 
 @postgresql_only
 @pytest.mark.parametrize("matches_in_window", [0, 1, 3])
