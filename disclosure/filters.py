@@ -244,7 +244,7 @@ class ItemSearchFilter(FormPerGenerationFilterSet):
         if scope is None or scope["start"] or scope["end"]:
             return None
         query = SearchQuery.parse(self.form.cleaned_data.get("q") or "")
-        return rank_window(query, columns=scope["columns"], unit=scope["unit"])
+        return rank_window(query, timezone.now(), columns=scope["columns"], unit=scope["unit"])
 
     def _term_scope(self) -> dict | None:
         """The column subtree, unit and dates the keywords are narrowed to, as the term

@@ -164,7 +164,7 @@ class ItemQuerySet(models.QuerySet):
         SearchQuery.rankable). Ranking a bounded set keeps a common word (公开, 工作)
         from costing a rank computation for a large part of the collection.
 
-        `window` (search.rank_window), a publication time: look for the candidates among
+        `window` (search.rank_window), publication times: look for the candidates among
         the items published since then first (search.newest_matches), the same set found
         faster. `candidates`: their ids, where they were read already (`counted_with_newest`)."""
         query = SearchQuery.parse(text)

@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, FloatField, QuerySet, Value
 from django.db.models.expressions import Expression, RawSQL
 
-from furong_portal.pagecache import fragment, public_pages_changed
+from furong_portal.pagecache import public_pages_changed
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TOKEN_RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
@@ -338,56 +338,65 @@ def _matches_within(spans: list, matching: str, scope: str) -> str:
     )
 
 
-def rank_window(query: SearchQuery, *, columns=None, unit=None):
-    """The publication time from which the newest items likely hold the newest
-    RANK_CANDIDATES matches of a one-token query (twice the expected span, from the term
-    counts), or None where the plain plan is as good or the counts cannot tell:
+def rank_window(query: SearchQuery, now, *, columns=None, unit=None) -> tuple | None:
+    """Where to look first for the newest RANK_CANDIDATES matches of a one-token query
+    (`newest_matches`): publication times, newest first, each the start of a span of
+    dates likely to hold them with the newer spans; None where the plain plan is as good
+    or the counts cannot tell:
     - a token in more than a quarter of the items: its matches are dense, the date index
       walked backwards meets 1,000 of them soon;
     - a window over more than a quarter of the items (a rare token): the GIN index finds
       its few matches, and a window that wide saves nothing;
     - several tokens: their matches can be far fewer than the least frequent token's,
-      the window would fall short; SQLite: no term counts; no statistics yet.
-    `columns` and `unit` narrow the matches counted (as in `term_match_count`): the
-    window is a span of all items' dates that likely holds that many of them.
+      the window would fall short; SQLite: no term counts.
 
-    The span is read from the planner's histogram of `published_at` (`published_bounds`),
-    rounded up to a bucket: walking the date index that far back cost ~0.1 µs an item
-    (16 ms for 招聘's 180,000 at 1,000,000 items). Items published since the last ANALYZE
-    are all newer than the histogram's last bound, so stale statistics widen the window,
-    never narrow it; and the window only orders the work: `newest_matches` finds the same
-    candidates whatever it holds. One statement (the term table by its key)."""
+    The term counts per column and quarter (`disclosure_search_term_period`) say how many
+    matches each quarter holds: the window takes the newest quarters whole until they hold
+    enough, and of the quarter where they run short, the part of its time that would hold
+    the matches still wanted, and a quarter more, were they spread evenly over it. That
+    part is the first span; the rest of its quarter, which holds enough whatever the
+    spread, is the second. So the first span is a guess about one quarter only, not about
+    the whole collection (a token common years ago and rare lately gets a window that
+    reaches back to its recent matches), and a wrong guess costs one more quarter's read,
+    not every older match. `columns` narrows the matches counted to a column subtree;
+    `unit` scales each quarter's to the unit's share of the token's matches (quarters are
+    not counted per unit: there the second span is a guess too). One statement (the term
+    tables by their keys)."""
     if connection.vendor != "postgresql" or not query or len(query.groups) > 1 or len(query.groups[0]) > 1:
         return None
-    scope, scope_params = _in_scope(columns, unit)
+    token = query.groups[0][0]
+    columns_sql, columns_params = _in_scope(columns, None)
+    unit_sql, unit_params = "NULL", []
+    if unit is not None:
+        scope, scope_params = _in_scope(columns, unit)
+        unit_sql = f"(SELECT sum(items) FROM disclosure_search_term WHERE term = %s{scope})"
+        unit_params = [token, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT sum(items) FROM disclosure_search_term WHERE term = %s{scope}),"
-            " (SELECT sum(items) FROM disclosure_search_term WHERE term = '')",
-            (query.groups[0][0], *scope_params),
+            f"SELECT period, coalesce(sum(items) FILTER (WHERE term = %s{columns_sql}), 0),"
+            f" coalesce(sum(items) FILTER (WHERE term = ''), 0), {unit_sql}"
+            " FROM disclosure_search_term_period WHERE term = ANY(%s) AND period <= %s"
+            " GROUP BY period ORDER BY period DESC",
+            (token, *columns_params, *unit_params, [token, ""], now),
         )
-        matching, published = (int(count or 0) for count in cursor.fetchone())
-    if not matching or matching * 4 > published or 2 * RANK_CANDIDATES * published // matching * 4 > published:
+        quarters = cursor.fetchall()
+    matching, published = sum(row[1] for row in quarters), sum(row[2] for row in quarters)
+    if unit is not None and quarters:
+        share = (quarters[0][3] or 0) / matching if matching else 0
+        quarters = [(period, found * share, items, None) for period, found, items, _ in quarters]
+        matching *= share
+    if not matching or matching * 4 > published:
         return None
-    bounds = fragment("published-at-histogram", published_bounds)
-    if not bounds:
-        return None
-    buckets = -(-(len(bounds) - 1) * 2 * RANK_CANDIDATES // matching)  # rounded up
-    return bounds[len(bounds) - 1 - buckets]
-
-
-def published_bounds() -> list[datetime.datetime]:
-    """The bounds of the planner's histogram of `published_at` (`pg_stats`: 100 buckets
-    holding as many items each, refreshed by autovacuum's ANALYZE), oldest first; empty
-    before the first ANALYZE. Kept per generation of public content (`rank_window`
-    reads it): the view costs ~2 ms to plan and run, more than the rest of the window."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats WHERE schemaname = current_schema()"
-            " AND tablename = 'disclosure_item' AND attname = 'published_at'"
-        )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] else []
+    wanted, width = RANK_CANDIDATES * 5 / 4, 0
+    for period, found, items, _ in quarters:
+        if found >= wanted:
+            end = min(_next_period(period.astimezone(_period_zone())), now)
+            part = wanted / found
+            if (width + items * part) * 4 > published:
+                return None
+            return (end - (end - period) * part, period) if part < 1 else (period,)
+        wanted, width = wanted - found, width + items
+    return None  # fewer matches than wanted: the GIN index finds them all
 
 
 @contextmanager
@@ -412,34 +421,48 @@ def planned_each_time():
         driver.prepare_threshold = threshold
 
 
-def newest_matches(queryset: QuerySet, start, limit: int) -> RawSQL:
+def newest_matches(queryset: QuerySet, window: tuple, limit: int) -> RawSQL:
     """The ids of the newest `limit` rows of `queryset` (matches, ordered by date), read
-    first among the items published since `start` and only then among older ones.
+    first among the items published since `window[0]`, then, as far as those fall short,
+    among the older ones down to `window[1]`, and so on (publication times, newest first;
+    `rank_window`), and only then among all older ones.
 
     Walking the date index backwards checks the match on every row it passes, which
     reads that row's `tsvector` (~1 µs in the row since migration 0013, ~5-10 µs from
     TOAST before) and visits its heap page: for a token in 2% of the items,
-    50,000 rows to find 1,000 matches. Within a window of dates the GIN index and the
+    50,000 rows to find 1,000 matches. Within a span of dates the GIN index and the
     date indexes are combined instead (BitmapAnd; the BRIN index of migration 0015 gives
-    the window's pages cheaply): only the window's matches are read.
+    the span's pages cheaply): only the span's matches are read.
     The planner does not price those reads, so it would rather walk the date index over
-    the window: the statement runs through `disclosure_item_ids_by_bitmaps` (migration
-    0011), which turns plain index scans off for it alone, and orders the window by
-    `published_at + 0` (sorting ~2,000 rows is cheap). If the window holds fewer than
-    `limit` matches, the rest comes from the older items (`LIMIT limit - count(window)`,
-    which reads nothing when the window was enough): the same ids as without a window."""
+    the span: the statement runs through `disclosure_item_ids_by_bitmaps` (migration
+    0011), which turns plain index scans off for it alone, and orders each span by
+    `published_at + 0` (sorting ~2,000 rows is cheap). Each span after the first reads
+    `LIMIT limit - count(newer spans)`, which reads nothing once they were enough: the
+    same ids as without a window."""
     newest_first = (F("published_at") + Value(datetime.timedelta(0))).desc()
-    in_window = queryset.filter(published_at__gte=start).order_by(newest_first, "-pk").values("pk")[:limit]
-    older = queryset.filter(published_at__lt=start).order_by("-published_at", "-pk").values("pk")
-    window_sql, window_params = in_window.query.sql_with_params()
+    spans, params, later = [], [], None
+    for number, start in enumerate(window):
+        span = queryset.filter(published_at__gte=start)
+        if later is not None:
+            span = span.filter(published_at__lt=later)
+        sql, span_params = span.order_by(newest_first, "-pk").values("pk").query.sql_with_params()
+        spans.append(f"span{number} AS MATERIALIZED ({sql} LIMIT %s{_fewer_by(number)})")
+        params += [*span_params, limit]
+        later = start
+    older = queryset.filter(published_at__lt=later).order_by("-published_at", "-pk").values("pk")
     older_sql, older_params = older.query.sql_with_params()
+    newer = " UNION ALL ".join(f"SELECT * FROM span{number}" for number in range(len(window)))
     # The function plans its text anew with the values in it (as literals, quoted by the driver).
     statement = connection.ops.compose_sql(
-        f"WITH in_window AS MATERIALIZED ({window_sql}) SELECT * FROM in_window UNION ALL "
-        f"({older_sql} LIMIT %s - (SELECT count(*) FROM in_window))",
-        (*window_params, *older_params, limit),
+        f"WITH {', '.join(spans)} {newer} UNION ALL ({older_sql} LIMIT %s{_fewer_by(len(window))})",
+        (*params, *older_params, limit),
     )
     return RawSQL("SELECT disclosure_item_ids_by_bitmaps(%s)", (statement,))
+
+
+def _fewer_by(spans: int) -> str:
+    """Less the ids the first `spans` spans of `newest_matches` found."""
+    return "".join(f" - (SELECT count(*) FROM span{number})" for number in range(spans))
 
 
 def annotate_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:

@@ -302,9 +302,9 @@ def test_the_ranking_candidates_of_a_date_window_come_from_the_gin_index(seed, m
     with connection.cursor() as cursor:
         cursor.execute("SELECT gin_clean_pending_list('item_search_vector')")
         cursor.execute("ANALYZE disclosure_item")
-    start = search.rank_window(SearchQuery.parse("扶贫"))  # 50 matches in 3,000: the newest 600
-    assert start is not None
-    candidates = search.newest_matches(Item.objects.published().search("扶贫"), start, 5)
+    window = search.rank_window(SearchQuery.parse("扶贫"), timezone.now())  # 50 matches in 3,000
+    assert window is not None
+    candidates = search.newest_matches(Item.objects.published().search("扶贫"), window, 5)
     statement = candidates.params[0]  # what disclosure_item_ids_by_bitmaps runs, as it runs it
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
