@@ -53,6 +53,8 @@ FTS_TABLE = "disclosure_item_fts"
 RANK_CANDIDATES = 1000
 # Where the term counts' recount and trigger names live (as demo.py does for 0002).
 TERM_COUNTS_MIGRATION = "disclosure.migrations.0016_search_term_counts_by_quarter"
+# Where the GIN index over recent items is defined.
+RECENT_INDEX_MIGRATION = "disclosure.migrations.0017_item_search_vector_recent"
 
 
 def normalise(text: str) -> str:
@@ -536,6 +538,44 @@ def search_terms_recounted_after():
         for name in migration.PG_TRIGGER_NAMES:
             cursor.execute(f"ALTER TABLE disclosure_item ENABLE TRIGGER {name}")
     search_terms_recount()
+
+
+def recent_search_index_bound() -> datetime.datetime | None:
+    """The publication time from which items are in the GIN index over recent items
+    (migration 0017: the literal in its predicate); None without that index."""
+    if connection.vendor != "postgresql":
+        return None
+    index = importlib.import_module(RECENT_INDEX_MIGRATION).INDEX
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (regexp_match(pg_get_expr(indpred, indrelid), '''([^'']+)'''))[1]::timestamptz"
+            " FROM pg_index WHERE indexrelid = to_regclass(%s)",
+            (index,),
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def recent_search_index_roll(now: datetime.datetime) -> bool:
+    """Build the GIN index over recent items again from the start of last year, if it
+    starts earlier (or is missing); whether it did. Outside a transaction the new index
+    is built and the old one dropped concurrently: searches and writes go on, using the
+    full index meanwhile. A no-op on SQLite."""
+    if connection.vendor != "postgresql":
+        return False
+    local = now.astimezone(_period_zone())
+    bound = datetime.datetime(local.year - 1, 1, 1, tzinfo=local.tzinfo)
+    if recent_search_index_bound() == bound:
+        return False
+    migration = importlib.import_module(RECENT_INDEX_MIGRATION)
+    how = "" if connection.in_atomic_block else "CONCURRENTLY"
+    building, quoted = f"{migration.INDEX}_next", connection.ops.compose_sql("%s", (bound,))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {how} IF EXISTS {building}")  # left invalid by an interrupted roll
+        cursor.execute(migration.PG_CREATE.format(how=how, name=building, bound=quoted))
+        cursor.execute(f"DROP INDEX {how} IF EXISTS {migration.INDEX}")
+        cursor.execute(f"ALTER INDEX {building} RENAME TO {migration.INDEX}")
+    return True
 
 
 def search_index_rebuild() -> int:

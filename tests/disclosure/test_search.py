@@ -2,6 +2,7 @@
 EXPLAIN proving that a two-character query is answered from the index."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -301,6 +302,7 @@ def test_the_ranking_candidates_of_a_date_window_come_from_the_gin_index(seed, m
     _bulk_items(3000, rare_every=60)
     with connection.cursor() as cursor:
         cursor.execute("SELECT gin_clean_pending_list('item_search_vector')")
+        cursor.execute("SELECT gin_clean_pending_list('item_search_vector_recent')")
         cursor.execute("ANALYZE disclosure_item")
     window = search.rank_window(SearchQuery.parse("扶贫"), timezone.now())  # 50 matches in 3,000
     assert window is not None
@@ -310,5 +312,28 @@ def test_the_ranking_candidates_of_a_date_window_come_from_the_gin_index(seed, m
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + statement)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Bitmap Index Scan on item_search_vector" in plan and "Seq Scan" not in plan, plan
+    # The window's matches from the index over recent items (migration 0017).
+    assert "Bitmap Index Scan on item_search_vector_recent" in plan and "Seq Scan" not in plan, plan
     assert Item.objects.filter(pk__in=candidates).count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index over recent items exists on PostgreSQL")
+def test_the_index_over_recent_items_is_rolled_to_the_start_of_last_year_once(db):
+    from django.core.management import call_command
+
+    from disclosure import search
+
+    def local(*args):
+        return timezone.make_aware(datetime.datetime(*args))
+
+    assert search.recent_search_index_bound() == local(timezone.localdate().year - 1, 1, 1)  # as migrated
+    assert search.recent_search_index_roll(local(2031, 1, 5)) is True
+    assert search.recent_search_index_bound() == local(2030, 1, 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert search.recent_search_index_roll(local(2031, 12, 31, 23)) is False  # the same year: nothing to do
+    assert len(queries) == 1
+    call_command("roll_recent_search_index", stdout=io.StringIO())  # back to this year's bound
+    assert search.recent_search_index_bound() == local(timezone.localdate().year - 1, 1, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'item_search_vector_recent'::regclass")
+        assert cursor.fetchone() == (True,)
