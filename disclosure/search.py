@@ -51,6 +51,8 @@ MAX_STREAM_TOKENS = 16000
 FTS_TABLE = "disclosure_item_fts"
 # Ordering by relevance ranks the newest this many matches (ItemQuerySet.by_relevance).
 RANK_CANDIDATES = 1000
+# Publication times before and after any item's (the bounds of `newest_matches`'s oldest and newest spans).
+EVER = (datetime.datetime.min.replace(tzinfo=datetime.UTC), datetime.datetime.max.replace(tzinfo=datetime.UTC))
 # Where the term counts' recount and trigger names live (as demo.py does for 0002).
 TERM_COUNTS_MIGRATION = "disclosure.migrations.0016_search_term_counts_by_quarter"
 # Where the GIN index over recent items is defined.
@@ -442,22 +444,20 @@ def newest_matches(queryset: QuerySet, window: tuple, limit: int) -> RawSQL:
     `LIMIT limit - count(newer spans)`, which reads nothing once they were enough: the
     same ids as without a window."""
     newest_first = (F("published_at") + Value(datetime.timedelta(0))).desc()
-    spans, params, later = [], [], None
-    for number, start in enumerate(window):
-        span = queryset.filter(published_at__gte=start)
-        if later is not None:
-            span = span.filter(published_at__lt=later)
-        sql, span_params = span.order_by(newest_first, "-pk").values("pk").query.sql_with_params()
+    # Compiled once (~0.7 ms a time), each span's bounds put in the place of these.
+    every = queryset.filter(published_at__gte=EVER[0], published_at__lt=EVER[1])
+    sql, params = every.order_by(newest_first, "-pk").values("pk").query.sql_with_params()
+    starts, ends = params.index(EVER[0]), params.index(EVER[1])
+    spans, spans_params = [], []
+    for number, (start, end) in enumerate(zip((*window, EVER[0]), (EVER[1], *window))):
         spans.append(f"span{number} AS MATERIALIZED ({sql} LIMIT %s{_fewer_by(number)})")
-        params += [*span_params, limit]
-        later = start
-    older = queryset.filter(published_at__lt=later).order_by("-published_at", "-pk").values("pk")
-    older_sql, older_params = older.query.sql_with_params()
-    newer = " UNION ALL ".join(f"SELECT * FROM span{number}" for number in range(len(window)))
+        bounded = list(params)
+        bounded[starts], bounded[ends] = start, end
+        spans_params += [*bounded, limit]
     # The function plans its text anew with the values in it (as literals, quoted by the driver).
     statement = connection.ops.compose_sql(
-        f"WITH {', '.join(spans)} {newer} UNION ALL ({older_sql} LIMIT %s{_fewer_by(len(window))})",
-        (*params, *older_params, limit),
+        f"WITH {', '.join(spans)} " + " UNION ALL ".join(f"SELECT * FROM span{number}" for number in range(len(spans))),
+        spans_params,
     )
     return RawSQL("SELECT disclosure_item_ids_by_bitmaps(%s)", (statement,))
 
