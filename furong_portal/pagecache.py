@@ -57,6 +57,7 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
@@ -161,6 +162,17 @@ def current_generation(now: float, read: "Generation | None" = None) -> Generati
 
 # The generation the page-cache middleware read for the request being answered.
 _request_generation: ContextVar[Generation | None] = ContextVar("pagecache_generation", default=None)
+
+
+@contextmanager
+def rendered_under(current: Generation):
+    """What renders within keeps its fragments under `current`, the generation read
+    with the page, without reading it again."""
+    reset = _request_generation.set(current)
+    try:
+        yield
+    finally:
+        _request_generation.reset(reset)
 
 
 def generation() -> str:
@@ -476,11 +488,8 @@ class PageCacheMiddleware:
             if stored is not copy:
                 _copies.page_keep(key, stored)
             return stored.response(request)
-        reset = _request_generation.set(current)
-        try:
+        with rendered_under(current):
             response = self.get_response(request)
-        finally:
-            _request_generation.reset(reset)
         if not response_storable(response):
             return response
         stored = page_store(key, response, current, now)
