@@ -434,9 +434,10 @@ def newest_matches(queryset: QuerySet, window: tuple, limit: int) -> RawSQL:
     Walking the date index backwards checks the match on every row it passes, which
     reads that row's `tsvector` (~1 µs in the row since migration 0013, ~5-10 µs from
     TOAST before) and visits its heap page: for a token in 2% of the items,
-    50,000 rows to find 1,000 matches. Within a span of dates the GIN index and the
-    date indexes are combined instead (BitmapAnd; the BRIN index of migration 0015 gives
-    the span's pages cheaply): only the span's matches are read.
+    50,000 rows to find 1,000 matches. Within a span of dates a GIN index and a date
+    index are combined instead (BitmapAnd): only the span's matches are read. The GIN
+    index over recent items (migration 0017) serves every span after its bound, with
+    the date's B-tree; the full one older spans, with the BRIN index (migration 0015).
     The planner does not price those reads, so it would rather walk the date index over
     the span: the statement runs through `disclosure_item_ids_by_bitmaps` (migration
     0011), which turns plain index scans off for it alone, and orders each span by
