@@ -386,7 +386,7 @@ def rank_window(query: SearchQuery, now, *, columns=None, unit=None) -> tuple | 
             f" (SELECT sum(items) FROM disclosure_search_term_period WHERE term = '' AND period = {period})"
         )
 
-    wanted = RANK_CANDIDATES * 5 / 4
+    quarter_params, wanted = [token, *columns_params], RANK_CANDIDATES * 5 / 4
     # Quarter by quarter, newest first, until they hold the matches wanted or more than a
     # quarter of the items: each step reads one quarter's rows by the key. None at all for
     # a token too rare for a window to save much (its matches are read whole anyway).
@@ -406,8 +406,7 @@ def rank_window(query: SearchQuery, now, *, columns=None, unit=None) -> tuple | 
             " WHERE previous.period IS NOT NULL AND walk.found_before + walk.found < %s"
             " AND (walk.items_before + walk.items) * 4 <= known.published)"
             " SELECT walk.period, walk.found, walk.items, known.published FROM walk, known ORDER BY walk.period DESC",
-            (token, *columns_params, *share_params, token, *columns_params, now, 2 * wanted, token, *columns_params,
-             wanted),  # fmt: skip
+            [token, *columns_params, *share_params, *quarter_params, now, 2 * wanted, *quarter_params, wanted],
         )
         quarters = cursor.fetchall()
     if not quarters:
