@@ -164,9 +164,9 @@ class ItemQuerySet(models.QuerySet):
         SearchQuery.rankable). Ranking a bounded set keeps a common word (公开, 工作)
         from costing a rank computation for a large part of the collection.
 
-        `window` (search.rank_window), publication times: look for the candidates among
-        the items published since then first (search.newest_matches), the same set found
-        faster. `candidates`: their ids, where they were read already (`counted_with_newest`)."""
+        `window` (search.rank_window), publication times, newest first: look for the
+        candidates among the items published since the first of them first, then since
+        the next (search.newest_matches), the same set found faster. `candidates`: their ids, where they were read already (`counted_with_newest`)."""
         query = SearchQuery.parse(text)
         if not query.rankable:
             return self.order_by("-published_at", "-pk")

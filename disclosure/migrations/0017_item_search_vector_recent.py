@@ -8,8 +8,7 @@ bitmap alone (70,000 matches over six years) cost 16-27 ms, most of the statemen
 the items since the start of last year the same index holds a third of the entries at
 six years of content: the planner takes it for every window that starts after its bound
 (it proves that `published_at >= window` implies the index's predicate), the full index
-for everything else. A new item is written to both (after the first year, only items
-dated in the covered years).
+for everything else. An item dated after the bound is written to both indexes.
 
 The bound is a literal in the index's predicate, the start of last year in Asia/Shanghai
 when the index is built; `manage.py roll_recent_search_index` (`disclosure.search.
@@ -24,7 +23,7 @@ from ._postgresql import on_postgresql
 INDEX = "item_search_vector_recent"
 # {how}: "" or "CONCURRENTLY"; {name}: INDEX or a name to rename to it; {bound}: a quoted timestamptz.
 PG_CREATE = "CREATE INDEX {how} {name} ON disclosure_item USING gin (search_vector) WHERE published_at >= {bound}"
-# The start of last year in the site's zone (as `disclosure.search.recent_search_index_bound_for`).
+# The start of last year in the site's zone (as `disclosure.search.recent_search_index_roll` computes it).
 PG_LAST_YEAR = (
     "(date_trunc('year', now() AT TIME ZONE 'Asia/Shanghai') - interval '1 year') AT TIME ZONE 'Asia/Shanghai'"
 )
