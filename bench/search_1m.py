@@ -105,7 +105,7 @@ def fill(target: int) -> None:
     from django.db import connection
 
     from disclosure.models import Item
-    from disclosure.search import RECENT_INDEX_MIGRATION, TERM_COUNTS_MIGRATION
+    from disclosure.search import TERM_COUNTS_MIGRATION, search_index_statements
 
     have = Item.objects.count()
     if have >= target:
@@ -113,9 +113,8 @@ def fill(target: int) -> None:
         return
     started = time.monotonic()
     rows = templates()
-    migration = __import__("disclosure.migrations.0002_search_index", fromlist=["PG_CREATE_INDEX"])
+    drops, builds = search_index_statements()
     terms = __import__(TERM_COUNTS_MIGRATION, fromlist=["PG_TRIGGER_NAMES"])
-    recent = __import__(RECENT_INDEX_MIGRATION, fromlist=["PG_FORWARD"])
     # Each slice commits on its own (autocommit): a crash keeps what was written, and the
     # foreign-key checks are done before the index is built.
     with connection.cursor() as cursor:
@@ -127,8 +126,8 @@ def fill(target: int) -> None:
         with cursor.copy(f"COPY bench_template ({', '.join(TEMPLATE_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(migration.PG_DROP_INDEX)
-        cursor.execute(recent.PG_DROP)
+        for statement in drops:
+            cursor.execute(statement)
         # The term counts are recounted once at the end instead of upserted per slice.
         for name in terms.PG_TRIGGER_NAMES:
             cursor.execute(f"ALTER TABLE disclosure_item DISABLE TRIGGER {name}")
@@ -148,7 +147,7 @@ def fill(target: int) -> None:
                 (start, end, len(rows)),
             )
             print(f"  {end} items ({time.monotonic() - started:.0f} s)", flush=True)
-        for statement in (migration.PG_CREATE_INDEX, *recent.PG_FORWARD):
+        for statement in builds:
             cursor.execute(statement)
         for name in terms.PG_TRIGGER_NAMES:
             cursor.execute(f"ALTER TABLE disclosure_item ENABLE TRIGGER {name}")

@@ -18,7 +18,6 @@ scheduled publications.
 from __future__ import annotations
 
 import datetime
-import importlib
 import io
 import random
 import zipfile
@@ -38,7 +37,7 @@ from responsibility.models import Column, Unit
 
 from .models import Attachment, Genre, IndexSequence, Item, NormativeKind, Theme
 from .sanitize import sanitize_html
-from .search import RECENT_INDEX_MIGRATION, fts_replace, search_terms_recounted_after, search_text_for
+from .search import fts_replace, search_index_statements, search_terms_recounted_after, search_text_for
 from .services import index_prefix
 
 BATCH_SIZE = 2000
@@ -469,16 +468,15 @@ def _search_index_rebuilt_after():
     if connection.vendor != "postgresql":
         yield
         return
-    migration = importlib.import_module("disclosure.migrations.0002_search_index")
-    recent = importlib.import_module(RECENT_INDEX_MIGRATION)
+    drops, builds = search_index_statements()
     with connection.cursor() as cursor, search_terms_recounted_after():
-        cursor.execute(migration.PG_DROP_INDEX)
-        cursor.execute(recent.PG_DROP)
+        for statement in drops:
+            cursor.execute(statement)
         yield
         # Check the deferred foreign keys now: PostgreSQL builds no index on a table
         # with pending constraint triggers.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for statement in (migration.PG_CREATE_INDEX, *recent.PG_FORWARD):
+        for statement in builds:
             cursor.execute(statement)
 
 

@@ -565,6 +565,14 @@ def search_terms_recounted_after():
     search_terms_recount()
 
 
+def search_index_statements() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The statements that drop and build the GIN indexes of the search vectors (all
+    items, recent items; PostgreSQL), for bulk loads that build them once afterwards."""
+    full = importlib.import_module("disclosure.migrations.0002_search_index")
+    recent = importlib.import_module(RECENT_INDEX_MIGRATION)
+    return (full.PG_DROP_INDEX, recent.PG_DROP), (full.PG_CREATE_INDEX, *recent.PG_FORWARD)
+
+
 def recent_search_index_bound() -> datetime.datetime | None:
     """The publication time from which items are in the GIN index over recent items
     (migration 0017: the literal in its predicate); None without that index."""
