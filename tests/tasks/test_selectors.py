@@ -130,12 +130,13 @@ def test_overdue_list_sorted_by_days_and_by_unit(played):
 
 def test_items_per_month_counts_published_items_in_local_months(db):
     local = lambda *args: timezone.make_aware(datetime(*args))  # noqa: E731
-    today = timezone.localdate()
+    # A fixed clock: on the real one, in the first hours of a month, both items would lie in the future.
+    today, now = date(2026, 3, 15), local(2026, 3, 15, 12, 0)
     first_of_month = today.replace(day=1)
-    ItemFactory(published_at=local(first_of_month.year, first_of_month.month, 1, 0, 30))  # 16:30 UTC the day before
-    ItemFactory(published_at=local(first_of_month.year, first_of_month.month, 1, 9, 0))
+    ItemFactory(published_at=local(2026, 3, 1, 0, 30))  # 16:30 UTC the day before
+    ItemFactory(published_at=local(2026, 3, 1, 9, 0))
     ItemFactory(state="draft", published_at=None, index_number=None)
-    series = items_per_month(today=today)
+    series = items_per_month(today=today, now=now)
     assert len(series) == 12
     assert series[-1] == (first_of_month, 2)
     assert [count for _month, count in series[:-1]] == [0] * 11
