@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from disclosure.models import Item
 
@@ -81,6 +83,20 @@ class DueDateForm(forms.Form):
 
 # --- Importing a plan ---------------------------------------------------------------
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python, not through one template per option.
+    The carry-over page holds one select per unfinished task of last year (hundreds, each
+    with every new point), and the per-option templates made that page take seconds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {"" if v is None else str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in selected else "", label) for key, label in self.choices),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
 class CarryOverForm(forms.Form):
     """One row per unfinished task of last year: carry it or not, into which point, why."""
 
@@ -93,7 +109,7 @@ class CarryOverForm(forms.Form):
             pk = candidate.task.pk
             self.fields[f"carry_{pk}"] = forms.BooleanField(label="结转", required=False)
             self.fields[f"point_{pk}"] = forms.ChoiceField(
-                label="结转到要点", required=False, choices=point_choices,
+                label="结转到要点", required=False, choices=point_choices, widget=PlainSelect,
                 initial=str(candidate.suggested.pk) if candidate.suggested else "",
             )
             self.fields[f"reason_{pk}"] = forms.CharField(label="结转原因", required=False, max_length=500)

@@ -104,8 +104,12 @@ def test_office_page_explains_a_missing_reason(client, two_plans, office):
     plan_2020, plan_2021 = two_plans
     old = task_of(plan_2020, 7, "区市场监督管理局")
     client.force_login(office)
-    page = client.post(URL + "?year=2021", {f"carry_{old.pk}": "on", f"point_{old.pk}": point(plan_2021, 7).pk}).content.decode()
+    chosen = point(plan_2021, 3)
+    page = client.post(URL + "?year=2021", {f"carry_{old.pk}": "on", f"point_{old.pk}": chosen.pk}).content.decode()
     assert "请说明结转原因。" in page and not CarryOver.objects.exists()
+    # The answer keeps the point chosen, in the select its label names.
+    assert f'<select name="point_{old.pk}" id="id_point_{old.pk}"><option value="">——</option>' in page
+    assert f'<option value="{chosen.pk}" selected>' in page
     assert "请至少勾选一项" in client.post(URL + "?year=2021", {}).content.decode()
 
 
