@@ -31,7 +31,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # without a code of their own); tests of the refusal without one override it.
 DISTRICT_ORGANISATION_CODE = "91350100M000100Y43"
 OPEN_DATA_ROOT = tempfile.mkdtemp(prefix="furong-test-opendata-")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The browser tests commit for real and flush every table after each test: waiting for
     # the disk on each of those commits buys a throwaway test database nothing.
-    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c synchronous_commit=off"}  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "options": "-c synchronous_commit=off",
+    }
