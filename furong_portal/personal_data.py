@@ -22,6 +22,9 @@ from django.db import models
 PREFIX = "sm4"
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
+# A sealed authenticator key (20 bytes: 64 characters of base64, plus "sm4:" and ":") must fit
+# django-otp's 80-character key column (responsibility.models.SealedTOTPDevice).
+MAX_KEY_ID_LENGTH = 10
 
 
 def parse_key_ring(text: str) -> dict[str, bytes]:
@@ -33,8 +36,11 @@ def parse_key_ring(text: str) -> dict[str, bytes]:
             key = bytes.fromhex(hex_key)
         except ValueError:
             key = b""
-        if not key_id.isalnum() or len(key) != 16:
-            raise ImproperlyConfigured("PERSONAL_DATA_KEYS：每个密钥写作 编号:32位十六进制（128 位 SM4 密钥），以逗号分隔。")
+        if not key_id.isascii() or not key_id.isalnum() or len(key_id) > MAX_KEY_ID_LENGTH or len(key) != 16:
+            raise ImproperlyConfigured(
+                f"PERSONAL_DATA_KEYS：每个密钥写作 编号:32位十六进制（编号为 1–{MAX_KEY_ID_LENGTH} 位字母或数字，"
+                "128 位 SM4 密钥），以逗号分隔。"
+            )
         ring[key_id] = key
     return ring
 
@@ -48,15 +54,25 @@ def current_key_id() -> str:
 
 
 def sm4_encrypt(plaintext: str) -> str:
+    return sm4_seal(plaintext.encode())
+
+
+def sm4_decrypt(stored: str) -> str:
+    return sm4_open(stored).decode()
+
+
+def sm4_seal(data: bytes) -> str:
+    """`data` encrypted with the current key, as `sm4:<key id>:<base64(nonce | ciphertext | tag)>`:
+    the length of `data` plus 28 bytes, in base64."""
     key_id = current_key_id()
     nonce = os.urandom(_NONCE_BYTES)
     encryptor = Cipher(algorithms.SM4(_ring()[key_id]), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(f"{PREFIX}:{key_id}".encode())
-    sealed = encryptor.update(plaintext.encode()) + encryptor.finalize() + encryptor.tag
+    sealed = encryptor.update(data) + encryptor.finalize() + encryptor.tag
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
-def sm4_decrypt(stored: str) -> str:
+def sm4_open(stored: str) -> bytes:
     prefix, key_id, payload = stored.split(":", 2)
     if prefix != PREFIX:
         raise ValueError("not an SM4 value")
@@ -69,7 +85,7 @@ def sm4_decrypt(stored: str) -> str:
     decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(f"{PREFIX}:{key_id}".encode())
     try:
-        return (decryptor.update(sealed) + decryptor.finalize()).decode()
+        return decryptor.update(sealed) + decryptor.finalize()
     except InvalidTag:
         raise ValueError(f"个人信息密文校验失败（密钥 {key_id}）：数据被改动或密钥不符。") from None
 

@@ -14,10 +14,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from furong_portal.pagecache import PublicPagesAdminMixin
 from furong_portal.imports import ConfirmedOnceImportMixin
+from furong_portal.pagecache import PublicPagesAdminMixin
 
 from .access import (
     can_administer,
@@ -216,6 +218,10 @@ class StaffProfileInline(admin.StackedInline):
 
 admin.site.unregister(get_user_model())
 admin.site.unregister(Group)
+# django-otp's own pages list the authenticators' secrets and the recovery codes: nobody
+# should read those, and the 安全管理员 resets a lost second factor from the account instead.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class AccountForm(UserChangeForm):

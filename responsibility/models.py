@@ -2,6 +2,7 @@
 with the duties of the 平台内容保障责任分解表."""
 
 import calendar
+import os
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from furong_portal.personal_data import is_encrypted, sm3_keyed_digest, sm4_open, sm4_seal
 
 from .codes import institution_code, institution_code_error
 
@@ -409,3 +414,55 @@ class AccountSecurity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} 的账号安全状态"
+
+
+# The length of django-otp's own keys (`otp_totp.models.default_key`): 160 bits, as RFC 4226 recommends.
+TOTP_KEY_BYTES = 20
+
+
+class SealedTOTPDevice(TOTPDevice):
+    """An authenticator (django-otp's TOTP device) whose secret is stored sealed with SM4
+    (GB/T 22239-2019 8.1.4.8: 鉴别信息 confidential at rest), as applicants' personal data
+    are: a copy of the database or a backup does not give away the codes. The same table
+    as django-otp's; its `key` column holds `sm4:<key id>:…` instead of hex (migration
+    0011 sealed the keys stored before). Create one with `sealed_totp_key()` as its key."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "身份验证器"
+        verbose_name_plural = "身份验证器"
+
+    @property
+    def bin_key(self) -> bytes:
+        # A key stored in hex by django-otp itself (none is, after migration 0011) still works.
+        return sm4_open(self.key) if is_encrypted(self.key) else super().bin_key
+
+
+def sealed_totp_key() -> str:
+    """A new authenticator secret (django-otp's length, 20 bytes), sealed."""
+    return sm4_seal(os.urandom(TOTP_KEY_BYTES))
+
+
+# What django-otp's recovery-code column holds (16 characters): 64 bits of the code's digest.
+RECOVERY_DIGEST_LENGTH = 16
+
+
+class DigestedStaticDevice(StaticDevice):
+    """An account's recovery codes (django-otp's static device) stored as keyed SM3 digests
+    (HMAC-SM3 with `PERSONAL_DATA_DIGEST_KEY`), never as the codes: whoever reads the
+    table cannot use them. The codes are shown once, when issued; a code typed in is
+    digested and looked up. Changing the digest key voids the codes (they cannot be
+    digested again): the 安全管理员's reset gives the account new ones."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+
+    def verify_token(self, token):
+        return super().verify_token(recovery_code_digest(token))
+
+
+def recovery_code_digest(code: str) -> str:
+    """How a recovery code is stored and looked up (case and surrounding spaces ignored)."""
+    return sm3_keyed_digest(code)[:RECOVERY_DIGEST_LENGTH]

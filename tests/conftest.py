@@ -67,11 +67,11 @@ def second_factor_on_force_login(monkeypatch):
 
 def session_second_factor_verify(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from responsibility.models import SealedTOTPDevice
 
     from responsibility.second_factor import totp_enrol_confirmed
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_enrol_confirmed(user=user)
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_enrol_confirmed(user=user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -80,11 +80,11 @@ def session_second_factor_verify(client, user):
 def browser_second_factor(page, user):
     """Pass the second-factor page in a browser with a fresh recovery code (a TOTP code
     cannot be used twice within its 30 seconds, and the tests sign in faster than that)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from responsibility.models import SealedTOTPDevice
 
     from responsibility.second_factor import recovery_codes_issue, totp_enrol_confirmed
 
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if not SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists():
         totp_enrol_confirmed(user=user)
         page.wait_for_load_state("networkidle")
         page.reload()  # the page offered enrolment; now it asks for a code

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from responsibility.access import ROLE_DISTRICT_OFFICE, ROLE_EDITOR, ROLE_REVIEWER, is_district_office, unit_of
+from responsibility.models import SealedTOTPDevice
 from responsibility.second_factor import totp_secret
 from tests.disclosure.staff import roles_ready
 
@@ -57,7 +57,7 @@ def test_demo_accounts_print_working_passwords_once(seed, settings):
     assert is_district_office(authenticate(username="demo-gkb", password=lines["demo-gkb"]))
     # Each prints the TOTP secret of its authenticator: the code it gives opens the back office.
     secrets = {row[0]: row[2] for row in rows}
-    device = TOTPDevice.objects.get(user__username="demo-sfj-editor", confirmed=True)
+    device = SealedTOTPDevice.objects.get(user__username="demo-sfj-editor", confirmed=True)
     assert secrets["demo-sfj-editor"] == totp_secret(device)
     client = Client()
     client.post(reverse("admin:login"), {"username": "demo-sfj-editor", "password": lines["demo-sfj-editor"]})

@@ -10,9 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from responsibility.models import AccountSecurity, AuditEvent
+from responsibility.models import AccountSecurity, AuditEvent, SealedTOTPDevice
 from responsibility.second_factor import recovery_codes_issue, totp_enrol_confirmed
 from responsibility.security import LAST_ACTIVITY_SESSION_KEY
 from tests.disclosure.staff import PASSWORD, UNIT_A, editor_of, security_admin, system_admin, unit
@@ -28,7 +27,7 @@ def password_login(client, user, password=PASSWORD):
     return client.post(reverse("admin:login"), {"username": user.username, "password": password, "next": "/admin/"})
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: SealedTOTPDevice) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 
@@ -145,7 +144,7 @@ def test_first_login_enrols_an_authenticator_and_shows_recovery_codes_once(clien
     password_login(client, editor)
     page = client.get(reverse("admin:second_factor")).content.decode()
     assert "<svg" in page and "启用第二因素" in page
-    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=editor, confirmed=False)
     response = client.post(reverse("admin:second_factor"), {"token": current_code(device)})
     codes = response.context["codes"]
     assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
@@ -176,7 +175,7 @@ def test_the_security_administrator_resets_a_lost_second_factor_and_it_is_record
         reverse("admin:auth_user_changelist"), {"action": "second_factor_reset", "_selected_action": [account.pk]}
     )
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=account).exists()
+    assert not SealedTOTPDevice.objects.filter(user=account).exists()
     assert AuditEvent.objects.filter(action=Action.OTP_RESET, actor=office, target_id=str(account.pk)).exists()
 
 
