@@ -425,7 +425,10 @@ class SealedTOTPDevice(TOTPDevice):
     (GB/T 22239-2019 8.1.4.8: 鉴别信息 confidential at rest), as applicants' personal data
     are: a copy of the database or a backup does not give away the codes. The same table
     as django-otp's; its `key` column holds `sm4:<key id>:…` instead of hex (migration
-    0011 sealed the keys stored before). Create one with `sealed_totp_key()` as its key."""
+    0011 sealed the keys stored before). Create one with `sealed_totp_key()` as its key.
+    Codes are checked only through `second_factor`, which reads these rows as this class:
+    django-otp's own helpers that list every device class (`devices_for_user`,
+    `match_token`) would also read them as its TOTPDevice, which cannot open the key."""
 
     class Meta:
         proxy = True
@@ -434,7 +437,7 @@ class SealedTOTPDevice(TOTPDevice):
 
     @property
     def bin_key(self) -> bytes:
-        # A key stored in hex by django-otp itself (none is, after migration 0011) still works.
+        # A key in django-otp's own hex form (a device made by other code than second_factor) still works.
         return sm4_open(self.key) if is_encrypted(self.key) else super().bin_key
 
 
