@@ -23,6 +23,18 @@ def _attachment(user, name):
     return (attachment.file, attachment.name) if allowed else (False, None)
 
 
+def _consultation_attachment(user, name):
+    from disclosure.consultations.access import consultations_visible_to
+    from disclosure.consultations.models import Consultation, ConsultationAttachment
+
+    attachment = ConsultationAttachment.objects.select_related("consultation").filter(file=name).first()
+    if attachment is None:
+        return None, None
+    public = attachment.consultation.state in (Consultation.State.PUBLISHED, Consultation.State.CONCLUDED)
+    allowed = public or consultations_visible_to(user).filter(pk=attachment.consultation_id).exists()
+    return (attachment.file, attachment.name) if allowed else (False, None)
+
+
 def _evidence(user, name):
     from tasks.access import tasks_visible_to
     from tasks.models import EvidenceFile
@@ -46,7 +58,7 @@ def _letter(user, name):
     return (request.letter_file, f"{request.number}-答复书.{extension}") if allowed else (False, None)
 
 
-OWNERS = (_attachment, _evidence, _letter)
+OWNERS = (_attachment, _consultation_attachment, _evidence, _letter)
 
 
 @never_cache

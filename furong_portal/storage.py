@@ -4,8 +4,8 @@ Every file field names a storage by its `STORAGES` alias, through a module-level
 multi-server deployment swaps the backend in settings alone (an S3-compatible object store with
 django-storages, see docs/deploy.md):
 
-- `private`: everything that is not for everyone: attachments (public only once their item is
-  published), request answer letters (applicants' personal data), task evidence. On the file
+- `private`: everything that is not for everyone: attachments (public only once their item, or
+  their 意见征集, is published), request answer letters (applicants' personal data), task evidence. On the file
   system it lives under PRIVATE_MEDIA_ROOT, which the web server never serves directly; its URLs
   point at `protected_file`, which checks who asks.
 - `default`: MEDIA_ROOT; nothing sensitive is written there.

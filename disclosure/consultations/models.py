@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import Item, attachment_path
+from furong_portal.storage import private_storage
 from responsibility.models import Unit
 
 # No statute fixes when the feedback is due; the office's practice is one month after the
@@ -103,7 +104,8 @@ class Consultation(models.Model):
 
 class ConsultationAttachment(models.Model):
     consultation = models.ForeignKey(Consultation, models.CASCADE, related_name="attachments", verbose_name="意见征集")
-    file = models.FileField("文件", upload_to=attachment_path)
+    # Private until the consultation is published (`furong_portal.files`), like an item's attachments.
+    file = models.FileField("文件", storage=private_storage, upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小（字节）", default=0)
     content_type = models.CharField("文件类型", max_length=100, blank=True)

@@ -2,7 +2,6 @@
 feedback), the comment form with the abuse controls of the request form, attachments."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -12,6 +11,7 @@ from disclosure.requests.forms import issue_form_token
 from disclosure.views import PaginatedMixin, PublicCacheMixin, public_cache
 from furong_portal import ratelimit
 from furong_portal.client_ip import client_ip
+from furong_portal.storage import file_response
 
 from .forms import CommentForm
 from .models import Comment, Consultation, ConsultationAttachment
@@ -123,9 +123,5 @@ def attachment_download(request, pk):
         ),
         pk=pk,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("附件文件缺失。") from error
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type or None)
+    response = file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type or None)
     return public_cache(request, response, max_age=3600)

@@ -63,3 +63,53 @@ def test_attachments_are_added_and_removed_only_while_the_draft_is_open(client, 
     with pytest.raises(PermissionDenied):
         services.consultation_attachment_remove(actor=editor, attachment=attachment)
     assert client.get(reverse("consultations:attachment", args=(attachment.pk,))).status_code == 200
+
+
+def test_draft_attachments_stay_private_until_publication(client, editor, reviewer, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.consultations.test_consultations import draft
+
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "public", tmp_path / "private"
+    consultation = draft(editor)
+    pdf = SimpleUploadedFile("征求意见稿.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    attachment = services.consultation_attachment_add(actor=editor, consultation=consultation, file=pdf)
+    assert (tmp_path / "private" / attachment.file.name).is_file() and not (tmp_path / "public").exists()
+    download, door = reverse("consultations:attachment", args=(attachment.pk,)), attachment.file.url
+    assert door == reverse("protected-file", args=(attachment.file.name,))
+    assert client.get(download).status_code == 404
+    assert client.get(door).status_code == 302  # to the login page
+    client.force_login(editor_of(unit(UNIT_B)))
+    assert client.get(door).status_code == 404  # another unit's draft
+    client.force_login(editor)
+    assert client.get(door).status_code == 200
+    client.logout()
+    services.consultation_publish(actor=reviewer, consultation=consultation)
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(door).status_code == 200
+
+
+def test_the_migration_moves_earlier_attachments_to_private_storage(editor, settings, tmp_path):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.consultations.test_consultations import draft
+
+    migration = importlib.import_module("disclosure.consultations.migrations.0003_attachments_private")
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "public", tmp_path / "private"
+    name, taken = "attachments/2020/09/25093000000001.pdf", "attachments/2020/09/25093000000002.pdf"
+    for root, stored in (("public", name), ("public", taken), ("private", taken)):  # an item's file holds `taken`
+        (tmp_path / root / stored).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / root / stored).write_bytes(f"{root} {stored}".encode())
+    consultation = draft(editor)
+    first = consultation.attachments.create(file=name, name="一.pdf", size=1)
+    second = consultation.attachments.create(file=taken, name="二.pdf", size=1)
+    migration.to_private(apps, None)
+    second.refresh_from_db()
+    assert (tmp_path / "private" / name).read_bytes() == f"public {name}".encode()
+    assert second.file.name == "attachments/2020/09/25093000000002-1.pdf"
+    assert (tmp_path / "private" / second.file.name).read_bytes() == f"public {taken}".encode()
+    assert (tmp_path / "private" / taken).read_bytes() == f"private {taken}".encode()  # the item's file untouched
+    assert not any((tmp_path / "public").rglob("*.pdf")) and first.file.name == name
