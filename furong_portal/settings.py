@@ -161,7 +161,6 @@ MIDDLEWARE = [
     "furong_portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -300,7 +299,9 @@ SITE_IDENTITY["error_report_url"] = os.environ.get(
 # --- Internationalisation ------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
-# The only language: a browser asking for English still gets the Chinese back office.
+# The only language, for every visitor: no LocaleMiddleware, which would read each browser's
+# Accept-Language for nothing and add `Vary: Accept-Language` to every page, splitting the
+# copies that browsers and proxies keep by the visitor's language settings.
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

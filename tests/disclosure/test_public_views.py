@@ -285,8 +285,15 @@ def test_public_pages_may_be_cached_if_revalidated_and_vary_by_cookie(client, se
     for url in ("/", reverse("disclosure:column", args=("3",)), item.get_absolute_url(), reverse("disclosure:search")):
         response = client.get(url)
         assert "public" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
-        assert "Cookie" in response["Vary"]
+        assert "Cookie" in response["Vary"] and "Accept-Language" not in response["Vary"]
         assert "csrfmiddlewaretoken" not in text(response)
+
+
+def test_a_browser_asking_for_english_gets_the_same_chinese_page(client, seed):
+    english = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert 'lang="zh-CN"' in text(english) and text(english) == text(client.get("/"))
+    assert "Accept-Language" not in english["Vary"]
+    assert "用户名" in text(client.get("/admin/login/", headers={"Accept-Language": "en-US,en;q=0.9"}))
 
 
 def test_pages_for_a_visitor_with_a_session_are_only_privately_cacheable(client, seed):
