@@ -30,7 +30,7 @@ def _consultation_attachment(user, name):
     attachment = ConsultationAttachment.objects.select_related("consultation").filter(file=name).first()
     if attachment is None:
         return None, None
-    public = attachment.consultation.state in (Consultation.State.PUBLISHED, Consultation.State.CONCLUDED)
+    public = attachment.consultation.state in Consultation.PUBLIC_STATES
     allowed = public or consultations_visible_to(user).filter(pk=attachment.consultation_id).exists()
     return (attachment.file, attachment.name) if allowed else (False, None)
 

@@ -24,7 +24,7 @@ FEEDBACK_DUE_DAYS = 30
 
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(state__in=(Consultation.State.PUBLISHED, Consultation.State.CONCLUDED))
+        return self.filter(state__in=Consultation.PUBLIC_STATES)
 
     def open(self, today=None):
         today = today or timezone.localdate()
@@ -43,6 +43,9 @@ class Consultation(models.Model):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
         CONCLUDED = "concluded", "已反馈"
+
+    # What the public sees: the consultation, its attachments and its feedback.
+    PUBLIC_STATES = (State.PUBLISHED, State.CONCLUDED)
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="consultations", verbose_name="征集单位")
     title = models.CharField("标题", max_length=200, help_text="如：关于《芙蓉区促进中小企业发展若干措施（征求意见稿）》公开征求意见的公告")

@@ -119,7 +119,7 @@ class CommentReceivedView(PublicCacheMixin, DetailView):
 def attachment_download(request, pk):
     attachment = get_object_or_404(
         ConsultationAttachment.objects.select_related("consultation").filter(
-            consultation__state__in=(Consultation.State.PUBLISHED, Consultation.State.CONCLUDED)
+            consultation__state__in=Consultation.PUBLIC_STATES
         ),
         pk=pk,
     )
