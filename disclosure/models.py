@@ -166,7 +166,8 @@ class ItemQuerySet(models.QuerySet):
 
         `window` (search.rank_window), publication times, newest first: look for the
         candidates among the items published since the first of them first, then since
-        the next (search.newest_matches), the same set found faster. `candidates`: their ids, where they were read already (`counted_with_newest`)."""
+        the next (search.newest_matches), the same set found faster. `candidates`: their
+        ids, where they were read already (`counted_with_newest`)."""
         query = SearchQuery.parse(text)
         if not query.rankable:
             return self.order_by("-published_at", "-pk")

@@ -94,7 +94,8 @@ class PlainSelect(forms.Select):
             "", '<option value="{}"{}>{}</option>',
             ((key, " selected" if str(key) in selected else "", label) for key, label in self.choices),
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
 class CarryOverForm(forms.Form):
